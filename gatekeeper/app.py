@@ -1,0 +1,210 @@
+"""The composition root: builds the whole bot from settings; tests, demo and bench reuse it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+
+import structlog
+from redis.asyncio import Redis
+from telethon import TelegramClient
+
+from gatekeeper.cache.membership_cache import MembershipCache
+from gatekeeper.cache.memory import MembershipMemory
+from gatekeeper.cache.shared import RedisMembership
+from gatekeeper.clock import Clock, SystemClock
+from gatekeeper.observability.health import HealthServer
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.admin import Admin
+from gatekeeper.services.enforcer import Enforcer
+from gatekeeper.services.gate import Gate
+from gatekeeper.services.links import LinkHealth
+from gatekeeper.services.membership import Membership
+from gatekeeper.services.notices import Notices
+from gatekeeper.services.registry import Registry
+from gatekeeper.settings import Settings
+from gatekeeper.storage import Storage, create_engine, migrate
+from gatekeeper.telegram.client import build_client
+from gatekeeper.telegram.gateway import Gateway
+from gatekeeper.telegram.handlers import Handlers
+
+log = structlog.get_logger(__name__)
+
+BOT_COMMANDS = (
+    ("protect", "Require channels: /protect @channel ..."),
+    ("unlink", "Stop requiring a channel"),
+    ("unprotect", "Turn protection off and release everyone I muted"),
+    ("status", "Protection, channel health, muted members"),
+    ("settings", "Show or change settings"),
+    ("help", "How to set me up"),
+)
+SWEEP_INTERVAL = 5.0
+PROBE_INTERVAL = 300.0
+
+
+@dataclass
+class App:
+    settings: Settings
+    client: TelegramClient
+    clock: Clock
+    metrics: Metrics
+    storage: Storage
+    registry: Registry
+    gateway: Gateway
+    notices: Notices
+    links: LinkHealth
+    gate: Gate
+    admin: Admin
+    handlers: Handlers
+    redis: Redis | None = None
+    health: HealthServer | None = None
+    _tasks: set[asyncio.Task[object]] = field(default_factory=set)
+    _last_probe: float = 0.0
+
+    def spawn(self, work: Awaitable[object]) -> None:
+        """Run work in the background, tracked so that drain() and stop() can wait for it."""
+
+        async def run() -> object:
+            try:
+                return await work
+            except Exception:
+                log.exception("background_task_failed")
+                return None
+
+        task: asyncio.Task[object] = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until the background work spawned so far (and anything it spawns) is done."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks))
+
+    async def start(self) -> None:
+        """Open storage (migrating it), log in, load state, and start listening."""
+        await migrate.upgrade(self.storage.engine)
+        token = self.settings.bot_token
+        await self.client.start(bot_token=token.get_secret_value() if token else None)
+        me = await self.client.get_me()
+        self.handlers.me_id = self.admin.bot_id = self.links.bot_id = int(me.id)
+        self.handlers.me_username = me.username
+        await self.registry.load()
+        await self._load_admins()
+        self.handlers.register(self.client)
+        await self.gateway.set_commands(BOT_COMMANDS)
+        self.metrics.protected_groups.set(sum(r.enforced for r in self.registry.rules.values()))
+        if self.settings.health_port >= 0:
+            self.health = HealthServer(
+                self.metrics, host=self.settings.health_host, port=self.settings.health_port
+            )
+            self.health.add_check("telegram", self._telegram_ready)
+            await self.health.start()
+        log.info("started", bot=me.username, groups=len(self.registry.rules))
+
+    async def _telegram_ready(self) -> bool:
+        return bool(self.client.is_connected())
+
+    async def _load_admins(self) -> None:
+        for group_id, rules in self.registry.rules.items():
+            if rules.enforced:
+                self.spawn(self._refresh_admins(group_id))
+
+    async def _refresh_admins(self, group_id: int) -> None:
+        admins = await self.gateway.admins(group_id)
+        self.registry.set_admins(group_id, frozenset(admins))
+
+    async def sweep(self) -> None:
+        """Periodic chores: expired notices go, unhealthy links are looked at again."""
+        await self.notices.sweep()
+        now = self.clock.now()
+        if now - self._last_probe >= PROBE_INTERVAL:
+            self._last_probe = now
+            await self.links.probe()
+
+    async def run(self) -> None:
+        await self.start()
+        try:
+            while self.client.is_connected():
+                with contextlib.suppress(Exception):
+                    await self.sweep()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(self.client.disconnected), SWEEP_INTERVAL)
+        finally:
+            await self.stop()
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.health is not None:
+            await self.health.stop()
+        if self.client.is_connected():
+            await self.client.disconnect()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.storage.close()
+
+
+def build(
+    settings: Settings,
+    *,
+    client: TelegramClient | None = None,
+    clock: Clock | None = None,
+    redis: Redis | None = None,
+) -> App:
+    """Wire the bot. Anything not passed in is the real thing, made from settings."""
+    clock = clock or SystemClock()
+    client = client or build_client(settings)
+    if redis is None and settings.redis_url:
+        redis = Redis.from_url(settings.redis_url)
+    metrics = Metrics()
+    storage = Storage.on(create_engine(settings.database_url))
+    registry = Registry(storage)
+    gateway = Gateway(client, metrics, clock)
+    memory = MembershipMemory(
+        settings.membership_cache_size, settings.member_ttl, settings.non_member_ttl, clock
+    )
+    shared = (
+        RedisMembership(
+            redis, member_ttl=settings.member_ttl, non_member_ttl=settings.non_member_ttl
+        )
+        if redis is not None
+        else None
+    )
+    cache = MembershipCache(memory, shared)
+    notices = Notices(gateway, clock, metrics)
+    links = LinkHealth(gateway, registry, notices, clock)
+    membership = Membership(gateway, cache, metrics, links.broken, links.reachable)
+    enforcer = Enforcer(gateway, registry, notices, clock, metrics)
+    gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)
+    app_tasks: list[App] = []
+    admin = Admin(gateway, registry, gate, clock, lambda work: app_tasks[0].spawn(work))
+    handlers = Handlers(
+        gateway=gateway,
+        registry=registry,
+        gate=gate,
+        admin=admin,
+        links=links,
+        notices=notices,
+        metrics=metrics,
+        concurrency=settings.concurrency,
+    )
+    app = App(
+        settings=settings,
+        client=client,
+        clock=clock,
+        metrics=metrics,
+        storage=storage,
+        registry=registry,
+        gateway=gateway,
+        notices=notices,
+        links=links,
+        gate=gate,
+        admin=admin,
+        handlers=handlers,
+        redis=redis,
+    )
+    app_tasks.append(app)
+    return app

@@ -1,0 +1,36 @@
+"""Outbound intents: what the policy wants done; the gateway does it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gatekeeper.domain.model import Channel, ChatId, UserId
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteMessage:
+    group_id: ChatId
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mute:
+    group_id: ChatId
+    user_id: UserId
+    missing: tuple[ChatId, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    group_id: ChatId
+    user_id: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class SendNotice:
+    group_id: ChatId
+    user_id: UserId
+    channels: tuple[Channel, ...]
+
+
+Action = DeleteMessage | Mute | Release | SendNotice

@@ -1,0 +1,28 @@
+"""The data carried by the notice's "I have joined" button (at most 64 bytes, untrusted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_PREFIX = b"gk1:v:"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyRequest:
+    """Who the notice was for; the button always verifies whoever presses it."""
+
+    user_id: int
+
+
+def encode_verify(user_id: int) -> bytes:
+    return _PREFIX + str(user_id).encode()
+
+
+def decode_verify(data: bytes | None) -> VerifyRequest | None:
+    """The request, or None for data that is not a well-formed button of ours."""
+    if not data or len(data) > 64 or not data.startswith(_PREFIX):
+        return None
+    digits = data[len(_PREFIX) :]
+    if not digits.isdigit() or len(digits) > 19:
+        return None
+    return VerifyRequest(int(digits))

@@ -1,0 +1,141 @@
+"""Parsing what admins type into commands, with a clear word for anything malformed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gatekeeper.domain.model import (
+    MAX_CHANNELS_PER_GROUP,
+    MAX_NOTICE_TTL,
+    MIN_NOTICE_TTL,
+    GroupSettings,
+    OnViolation,
+)
+
+COMMANDS = ("start", "help", "protect", "unlink", "unprotect", "status", "settings")
+
+_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?(?:\s+|$)")
+_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_LINK = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/(?P<rest>[^?#]+)/?$", re.IGNORECASE)
+
+
+class CommandError(ValueError):
+    """Input that cannot be understood; the message is shown to the user as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    name: str
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """How an admin named a channel: by @username, by numeric id or by invite link."""
+
+    text: str  # as typed, for replies
+    username: str | None = None
+    channel_id: int | None = None
+    invite_hash: str | None = None
+
+
+def parse_command(text: str, bot_username: str | None) -> ParsedCommand | None:
+    """The command in `text`, or None if it is not one of ours (or addressed to another bot)."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    name = match.group("name").lower()
+    addressed = match.group("bot")
+    if addressed and (bot_username is None or addressed.lower() != bot_username.lower()):
+        return None
+    if name not in COMMANDS:
+        return None
+    return ParsedCommand(name, tuple(text.strip()[match.end() :].split()))
+
+
+def parse_channel_ref(word: str) -> ChannelRef:
+    text = word.strip().rstrip(",")
+    link = _LINK.match(text)
+    if link:
+        rest = link.group("rest").strip("/")
+        if rest.startswith("+") or rest.startswith("joinchat/"):
+            invite = rest.removeprefix("+").removeprefix("joinchat/")
+            if invite:
+                return ChannelRef(text, invite_hash=invite)
+        elif rest.startswith("c/"):
+            digits = rest[2:].split("/")[0]
+            if digits.isdigit():
+                return ChannelRef(text, channel_id=-1_000_000_000_000 - int(digits))
+        else:
+            name = rest.split("/")[0]
+            if _USERNAME.match(name):
+                return ChannelRef(text, username=name.lower())
+        raise CommandError(f"{text}: I can't read this link; send the channel's @username instead")
+    if text.startswith("@"):
+        if _USERNAME.match(text[1:]):
+            return ChannelRef(text, username=text[1:].lower())
+        raise CommandError(f"{text}: that is not a valid @username")
+    if re.fullmatch(r"-?\d{5,20}", text):
+        number = int(text)
+        if number > 0:
+            number = -1_000_000_000_000 - number
+        return ChannelRef(text, channel_id=number)
+    raise CommandError(f"{text}: name a channel as @username, t.me/username or its numeric id")
+
+
+def parse_channel_refs(args: tuple[str, ...]) -> tuple[list[ChannelRef], list[str]]:
+    """Every channel named in `args`, deduplicated, and a message for each unreadable one."""
+    refs: list[ChannelRef] = []
+    errors: list[str] = []
+    seen: set[tuple[str | None, int | None, str | None]] = set()
+    for word in args:
+        try:
+            ref = parse_channel_ref(word)
+        except CommandError as error:
+            errors.append(str(error))
+            continue
+        key = (ref.username, ref.channel_id, ref.invite_hash)
+        if key not in seen:
+            seen.add(key)
+            refs.append(ref)
+    if len(refs) > MAX_CHANNELS_PER_GROUP:
+        raise CommandError(
+            f"A group can require at most {MAX_CHANNELS_PER_GROUP} channels; you named {len(refs)}."
+        )
+    return refs, errors
+
+
+_DURATION = re.compile(r"^(?P<n>\d{1,6})(?P<unit>s|m|h)?$")
+_VIOLATION_WORDS = {
+    "delete": OnViolation.DELETE_AND_MUTE,
+    "delete_and_mute": OnViolation.DELETE_AND_MUTE,
+    "mute": OnViolation.MUTE,
+    "mute_only": OnViolation.MUTE,
+}
+SETTINGS_USAGE = (
+    "Usage: /settings action delete|mute, or /settings notice <seconds, or e.g. 2m, 1h>"
+)
+
+
+def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettings:
+    """The settings after `/settings <key> <value>`; raises CommandError with how to fix it."""
+    if len(args) != 2:
+        raise CommandError(SETTINGS_USAGE)
+    key, value = args[0].lower(), args[1].lower()
+    if key in ("action", "on_violation"):
+        if value not in _VIOLATION_WORDS:
+            raise CommandError("action must be delete (delete and mute) or mute (mute only)")
+        return GroupSettings(_VIOLATION_WORDS[value], settings.notice_ttl)
+    if key in ("notice", "notice_ttl"):
+        match = _DURATION.match(value)
+        if not match:
+            raise CommandError("notice takes a duration like 90, 90s, 5m or 1h")
+        seconds = int(match.group("n")) * {"s": 1, "m": 60, "h": 3600}[match.group("unit") or "s"]
+        if not MIN_NOTICE_TTL <= seconds <= MAX_NOTICE_TTL:
+            raise CommandError(
+                f"notice must be between {MIN_NOTICE_TTL} seconds "
+                f"and {MAX_NOTICE_TTL // 3600} hours"
+            )
+        return GroupSettings(settings.on_violation, seconds)
+    raise CommandError(SETTINGS_USAGE)

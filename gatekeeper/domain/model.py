@@ -1,0 +1,112 @@
+"""The nouns of Gatekeeper: groups, their channels and settings, verdicts and restrictions.
+
+Ids are Telethon's marked peer ids: users are positive, groups and channels are -100xxxxxxxxxx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+UserId = int
+ChatId = int
+
+MAX_CHANNELS_PER_GROUP = 5
+MIN_NOTICE_TTL = 10
+MAX_NOTICE_TTL = 24 * 3600
+
+
+class Verdict(StrEnum):
+    """Whether a user is subscribed to a channel, as far as the bot can tell."""
+
+    MEMBER = "member"
+    NOT_MEMBER = "not_member"
+    UNKNOWN = "unknown"  # the bot cannot check (not admin, channel private or gone)
+
+
+class OnViolation(StrEnum):
+    """What happens to a message from a member who is not subscribed."""
+
+    DELETE_AND_MUTE = "delete_and_mute"
+    MUTE = "mute"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSettings:
+    on_violation: OnViolation = OnViolation.DELETE_AND_MUTE
+    notice_ttl: int = 120  # seconds a notice stays before the bot deletes it
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    id: ChatId
+    title: str
+    username: str | None = None
+    invite_link: str | None = None  # exported by the bot for a private channel
+
+    @property
+    def join_url(self) -> str | None:
+        if self.username:
+            return f"https://t.me/{self.username}"
+        return self.invite_link
+
+    @property
+    def label(self) -> str:
+        return f"@{self.username}" if self.username else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLink:
+    """A channel a group requires, with whether the bot can still check it."""
+
+    channel: Channel
+    healthy: bool = True
+    problem: str | None = None  # why the bot cannot check it, for /status
+    admins_told: bool = False  # the group's admins were told about the problem
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRules:
+    """Everything the policy needs to know about one group."""
+
+    group_id: ChatId
+    title: str = ""
+    protected: bool = False
+    settings: GroupSettings = field(default_factory=GroupSettings)
+    links: tuple[ChannelLink, ...] = ()
+    linked_channel_id: ChatId | None = None  # the channel whose discussion group this is
+
+    @property
+    def channel_ids(self) -> tuple[ChatId, ...]:
+        return tuple(link.channel.id for link in self.links)
+
+    @property
+    def enforced(self) -> bool:
+        return self.protected and bool(self.links)
+
+    def link(self, channel_id: ChatId) -> ChannelLink | None:
+        return next((lk for lk in self.links if lk.channel.id == channel_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class BannedRights:
+    """The restriction flags a member had in a group, as Telegram's ChatBannedRights names them."""
+
+    flags: frozenset[str] = frozenset()
+    until: int | None = None  # unix time; None = forever
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.flags
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """A mute the bot imposed, and what the member's rights were before it."""
+
+    group_id: ChatId
+    user_id: UserId
+    previous: BannedRights
+    imposed_at: float
+    missing: tuple[ChatId, ...] = ()  # the channels the member had not joined
+    notice_message_id: int | None = None

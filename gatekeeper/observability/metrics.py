@@ -1,0 +1,130 @@
+"""Prometheus metrics, each set in its own registry: no globals, so apps and tests don't clash.
+
+Every metric is named `{namespace}_...` (default `gatekeeper_`); docs/metrics.md lists them.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.context_managers import Timer
+
+# Handling an update is mostly in-memory work: resolve around 100 µs, up to a second for the
+# slow paths that wait on Telegram.
+HANDLER_BUCKETS: tuple[float, ...] = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+)
+
+
+class Metrics:
+    """The counters, gauges and histograms Gatekeeper updates; `render()` exposes them.
+
+    Label values, by convention:
+      updates_total{kind}                  message, join, leave, participant, callback, join_request
+      decisions_total{action}              mute, release, delete, notice, answer, approve, ...
+      telegram_requests_total{method,outcome}  ok, flood_wait, or the error's class name
+      membership_checks_total{source}      memory, redis, telegram
+    """
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self, namespace: str = "gatekeeper") -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        reg, ns = self.registry, namespace
+        self.updates = Counter(
+            "updates", "Updates received from Telegram.", ["kind"], namespace=ns, registry=reg
+        )
+        self.decisions = Counter(
+            "decisions", "Actions the policy decided on.", ["action"], namespace=ns, registry=reg
+        )
+        self.telegram_requests = Counter(
+            "telegram_requests",
+            "Requests sent to Telegram, by outcome (ok, flood_wait or an error name).",
+            ["method", "outcome"],
+            namespace=ns,
+            registry=reg,
+        )
+        self.flood_wait_seconds = Counter(
+            "flood_wait_seconds",
+            "Seconds Telegram told the bot to wait (FLOOD_WAIT).",
+            ["method"],
+            namespace=ns,
+            registry=reg,
+        )
+        self.membership_checks = Counter(
+            "membership_checks",
+            "Membership verdicts, by where they came from.",
+            ["source"],
+            namespace=ns,
+            registry=reg,
+        )
+        self.redis_errors = Counter(
+            "redis_errors", "Failed calls to the shared Redis cache.", namespace=ns, registry=reg
+        )
+        self.cache_entries = Gauge(
+            "cache_entries", "Verdicts held in process memory.", namespace=ns, registry=reg
+        )
+        self.restrictions_active = Gauge(
+            "restrictions_active",
+            "Mutes the bot imposed and has not lifted.",
+            namespace=ns,
+            registry=reg,
+        )
+        self.protected_groups = Gauge(
+            "protected_groups", "Groups with protection on.", namespace=ns, registry=reg
+        )
+        self.unhealthy_links = Gauge(
+            "unhealthy_links",
+            "Group-channel links the bot cannot check (not admin, private, gone).",
+            namespace=ns,
+            registry=reg,
+        )
+        self.handler_seconds = Histogram(
+            "handler_seconds",
+            "Time spent handling one update.",
+            ["kind"],
+            buckets=HANDLER_BUCKETS,
+            namespace=ns,
+            registry=reg,
+        )
+
+    def render(self) -> bytes:
+        """The registry in Prometheus' text exposition format (`content_type`)."""
+        return generate_latest(self.registry)
+
+    def update(self, kind: str) -> None:
+        self.updates.labels(kind=kind).inc()
+
+    def decision(self, action: str) -> None:
+        self.decisions.labels(action=action).inc()
+
+    def telegram_request(self, method: str, outcome: str) -> None:
+        self.telegram_requests.labels(method=method, outcome=outcome).inc()
+
+    def flood_wait(self, method: str, seconds: float) -> None:
+        self.telegram_requests.labels(method=method, outcome="flood_wait").inc()
+        self.flood_wait_seconds.labels(method=method).inc(seconds)
+
+    def membership_check(self, source: str) -> None:
+        self.membership_checks.labels(source=source).inc()
+
+    def time_handler(self, kind: str) -> Timer:
+        return self.handler_seconds.labels(kind=kind).time()

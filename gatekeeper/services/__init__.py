@@ -1,0 +1,1 @@
+"""Use cases: load state, ask the policy, hand its actions to the gateway."""

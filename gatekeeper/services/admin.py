@@ -1,0 +1,218 @@
+"""The admins' commands: /protect, /unlink, /unprotect, /status and /settings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import structlog
+
+from gatekeeper.clock import Clock
+from gatekeeper.domain.commands import (
+    ChannelRef,
+    CommandError,
+    apply_setting,
+    parse_channel_refs,
+)
+from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules, OnViolation
+from gatekeeper.services.gate import Gate
+from gatekeeper.services.registry import Registry
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+
+log = structlog.get_logger(__name__)
+
+Spawn = Callable[[Awaitable[object]], None]
+
+
+class Admin:
+    def __init__(
+        self,
+        gateway: Gateway,
+        registry: Registry,
+        gate: Gate,
+        clock: Clock,
+        spawn: Spawn,
+    ) -> None:
+        self._gateway = gateway
+        self._registry = registry
+        self._gate = gate
+        self._clock = clock
+        self._spawn = spawn
+        self.bot_id = 0
+
+    async def refresh_group(self, group_id: ChatId, title: str) -> GroupRules:
+        """Record the group, its linked channel and its admins."""
+        try:
+            linked = await self._gateway.linked_chat(group_id)
+        except ChatUnreachable:
+            linked = None
+        await self._registry.storage.groups.ensure_group(group_id, title, linked)
+        self._registry.set_admins(group_id, frozenset(await self._gateway.admins(group_id)))
+        rules = await self._registry.refresh(group_id)
+        assert rules is not None
+        return rules
+
+    async def protect(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:
+        if not args:
+            return "Name the channels to require: /protect @channel [@another ...]"
+        try:
+            refs, errors = parse_channel_refs(args)
+        except CommandError as error:
+            return str(error)
+        me = await self._gateway.standing(group_id, self.bot_id)
+        if not (me.is_admin and me.can_ban and me.can_delete):
+            return (
+                "I need to be an admin of this group with the rights to ban users and delete "
+                "messages. Promote me with those rights, then send /protect again."
+            )
+        rules = await self.refresh_group(group_id, title)
+        linked: list[ChatId] = []
+        lines: list[str] = []
+        for ref in refs:
+            try:
+                channel, warning = await self._validate(group_id, ref)
+            except CommandError as error:
+                errors.append(str(error))
+                continue
+            known = set(rules.channel_ids) | set(linked)
+            if channel.id not in known and len(known) >= MAX_CHANNELS_PER_GROUP:
+                errors.append(
+                    f"{ref.text}: a group can require at most {MAX_CHANNELS_PER_GROUP} channels; "
+                    "/unlink one first"
+                )
+                continue
+            await self._registry.storage.groups.save_channel(channel)
+            new = await self._registry.storage.groups.link(group_id, channel.id)
+            await self._registry.storage.groups.set_link_health(
+                group_id, channel.id, healthy=True, problem=None, admins_told=False
+            )
+            linked.append(channel.id)
+            lines.append(f"✅ {channel.label}" + ("" if new else " (already linked)"))
+            if warning:
+                lines.append(f"   ⚠️ {warning}")
+        lines.extend(f"❌ {problem}" for problem in errors)
+        if linked:
+            await self._registry.storage.groups.set_protected(group_id, True)
+            await self._registry.storage.audit.record(
+                "protect", at=self._clock.now(), group_id=group_id, detail={"channels": linked}
+            )
+        rules = await self._registry.refresh(group_id) or rules
+        header = (
+            "🛡 Protection is on. Members must join: "
+            + ", ".join(link.channel.label for link in rules.links)
+            if rules.enforced
+            else "Protection is not on: no channel could be linked."
+        )
+        return "\n".join([header, *lines])
+
+    async def _validate(self, group_id: ChatId, ref: ChannelRef) -> tuple[Channel, str | None]:
+        if ref.invite_hash is not None:
+            raise CommandError(
+                f"{ref.text}: I cannot open invite links; send the channel's numeric id "
+                "(forward a post to @userinfobot to see it) or its @username"
+            )
+        target: int | str = ref.channel_id if ref.channel_id is not None else f"@{ref.username}"
+        try:
+            info = await self._gateway.chat_info(target)
+        except ChatUnreachable as error:
+            raise CommandError(f"{ref.text}: {error}; add me to it as an admin") from None
+        if info.id == group_id:
+            raise CommandError(f"{ref.text}: that is this group itself")
+        try:
+            me = await self._gateway.standing(info.id, self.bot_id)
+        except ChatUnreachable as error:
+            raise CommandError(
+                f"{info.title}: {error}; add me to the channel as an admin so I can see its members"
+            ) from None
+        if not me.is_admin:
+            raise CommandError(
+                f"{info.title}: I am not an admin there; add me as an admin (no special rights "
+                "needed) so I can see its members"
+            )
+        warning = None
+        invite = None
+        if not info.username:
+            invite = await self._gateway.export_invite(info.id)
+            if invite is None:
+                warning = (
+                    f"{info.title} is private and I could not create an invite link: give me "
+                    "the right to invite users there, or members will get no join button"
+                )
+        return Channel(info.id, info.title, info.username, invite), warning
+
+    async def unlink(self, group_id: ChatId, args: tuple[str, ...]) -> str:
+        rules = self._registry.rules.get(group_id)
+        if rules is None or not rules.links:
+            return "No channels are linked to this group."
+        try:
+            refs, errors = parse_channel_refs(args)
+        except CommandError as error:
+            return str(error)
+        if not refs and not errors:
+            return "Name the channel to unlink: /unlink @channel"
+        lines = [f"❌ {error}" for error in errors]
+        for ref in refs:
+            link = next(
+                (
+                    lk
+                    for lk in rules.links
+                    if (ref.username and (lk.channel.username or "").lower() == ref.username)
+                    or lk.channel.id == ref.channel_id
+                ),
+                None,
+            )
+            if link is None:
+                lines.append(f"❌ {ref.text} is not linked to this group")
+                continue
+            await self._registry.storage.groups.unlink(group_id, link.channel.id)
+            lines.append(f"Unlinked {link.channel.label}.")
+        rules = await self._registry.refresh(group_id) or rules
+        if not rules.links:
+            lines.append("No channels are left: protection is off until you /protect again.")
+        self._spawn(self._gate.recheck_muted(group_id))
+        return "\n".join(lines)
+
+    async def unprotect(self, group_id: ChatId) -> str:
+        rules = self._registry.rules.get(group_id)
+        if rules is None or not rules.protected:
+            return "Protection is already off."
+        await self._registry.storage.groups.set_protected(group_id, False)
+        await self._registry.refresh(group_id)
+        await self._registry.storage.audit.record(
+            "unprotect", at=self._clock.now(), group_id=group_id
+        )
+        muted = len(self._registry.restrictions_in(group_id))
+        self._spawn(self._gate.release_all(group_id))
+        return f"Protection is off. Releasing the {muted} member(s) I muted."
+
+    def status(self, group_id: ChatId) -> str:
+        rules = self._registry.rules.get(group_id)
+        if rules is None or not rules.links:
+            return "Protection is off: no channels are linked. Start with /protect @channel"
+        lines = [f"🛡 Protection: {'on' if rules.protected else 'off'}", "Channels:"]
+        for link in rules.links:
+            health = "✅ healthy" if link.healthy else f"⚠️ {link.problem or 'unreachable'}"
+            lines.append(f"• {link.channel.label}: {health}")
+        lines.append(f"Muted by me: {len(self._registry.restrictions_in(group_id))}")
+        lines.append(f"Verified since start: {len(self._registry.verified.get(group_id, ()))}")
+        return "\n".join(lines)
+
+    async def settings(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:
+        rules = self._registry.rules.get(group_id) or await self.refresh_group(group_id, title)
+        current = rules.settings
+        if args:
+            try:
+                current = apply_setting(current, args)
+            except CommandError as error:
+                return str(error)
+            await self._registry.storage.groups.save_settings(group_id, current)
+            await self._registry.refresh(group_id)
+        action = (
+            "delete the message and mute"
+            if current.on_violation is OnViolation.DELETE_AND_MUTE
+            else "mute only (the message stays)"
+        )
+        return (
+            ("Saved.\n" if args else "")
+            + f"Settings:\n• action on a non-subscriber: {action}  (/settings action delete|mute)\n"
+            + f"• notice lifetime: {current.notice_ttl}s  (/settings notice 2m)"
+        )

@@ -1,0 +1,176 @@
+"""The gate: messages, joins, channel subscriptions and "I have joined" presses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from gatekeeper.clock import Clock
+from gatekeeper.domain import policy
+from gatekeeper.domain.callbacks import decode_verify
+from gatekeeper.domain.events import ChannelMembershipChanged, MemberJoined, MessagePosted
+from gatekeeper.domain.model import ChatId, UserId, Verdict
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.enforcer import Enforcer
+from gatekeeper.services.membership import Membership
+from gatekeeper.services.notices import Notices
+from gatekeeper.services.registry import Registry
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+
+log = structlog.get_logger(__name__)
+
+JOIN_DEDUP_SECONDS = 30.0  # a join arrives as a service message and as a participant update
+VERIFY_INTERVAL = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    alert: bool = False
+
+
+class Gate:
+    def __init__(
+        self,
+        gateway: Gateway,
+        registry: Registry,
+        membership: Membership,
+        enforcer: Enforcer,
+        notices: Notices,
+        clock: Clock,
+        metrics: Metrics,
+    ) -> None:
+        self._gateway = gateway
+        self._registry = registry
+        self._membership = membership
+        self._enforcer = enforcer
+        self._notices = notices
+        self._clock = clock
+        self._metrics = metrics
+        self._recent_joins: dict[tuple[ChatId, UserId], float] = {}
+        self._last_verify: dict[tuple[ChatId, UserId], float] = {}
+
+    async def on_message(self, message: MessagePosted, name: str | None = None) -> None:
+        rules = self._registry.rules.get(message.group_id)
+        if rules is None or not rules.enforced or policy.is_exempt(message, rules):
+            return
+        user_id = message.sender.peer_id
+        channels = policy.needs_check(rules)
+        verdicts = self._membership.peek(channels, user_id)
+        if verdicts is not None and all(v is Verdict.MEMBER for v in verdicts.values()):
+            return  # the hot path: a known subscriber, answered from memory
+        if verdicts is None:
+            verdicts = await self._membership.verdicts(channels, user_id)
+            rules = self._registry.rules.get(message.group_id, rules)  # health may have changed
+        actions = policy.on_message(
+            message,
+            rules,
+            verdicts,
+            notice_allowed=self._notices.allowed(message.group_id, user_id),
+        )
+        if not actions:
+            self._registry.verified[message.group_id].add(user_id)
+        await self._enforcer.apply(actions, name=name)
+
+    async def on_join(self, joined: MemberJoined, name: str | None = None) -> None:
+        rules = self._registry.rules.get(joined.group_id)
+        if rules is None or not rules.enforced:
+            return
+        key = (joined.group_id, joined.user_id)
+        now = self._clock.now()
+        if now - self._recent_joins.get(key, float("-inf")) < JOIN_DEDUP_SECONDS:
+            return
+        self._recent_joins[key] = now
+        if joined.is_admin or self._registry.is_admin(joined.group_id, joined.user_id):
+            return
+        verdicts = await self._membership.verdicts(policy.needs_check(rules), joined.user_id)
+        rules = self._registry.rules.get(joined.group_id, rules)
+        actions = policy.on_join(
+            joined,
+            rules,
+            verdicts,
+            notice_allowed=self._notices.allowed(joined.group_id, joined.user_id),
+        )
+        await self._enforcer.apply(actions, name=name)
+
+    async def on_channel_change(self, change: ChannelMembershipChanged) -> None:
+        """A subscription changed: mute in every group that needs it, or release."""
+        await self._membership.record(change.channel_id, change.user_id, change.is_member)
+        if change.left:
+            for rules in self._registry.groups_requiring(change.channel_id):
+                await self._recheck_member(rules.group_id, change.user_id)
+        elif change.joined:
+            for restriction in self._registry.restrictions_of(change.user_id):
+                if change.channel_id in self._registry.rules[restriction.group_id].channel_ids:
+                    await self._recheck_member(restriction.group_id, change.user_id)
+
+    async def _recheck_member(self, group_id: ChatId, user_id: UserId) -> bool:
+        """Re-evaluate one member of one group; True if the bot now has them muted."""
+        rules = self._registry.rules.get(group_id)
+        if rules is None:
+            return False
+        muted_by_bot = self._registry.restriction(group_id, user_id) is not None
+        if not muted_by_bot and rules.enforced:
+            if self._registry.is_admin(group_id, user_id):
+                return False
+            try:
+                standing = await self._gateway.standing(group_id, user_id)
+            except ChatUnreachable:
+                return False
+            if not standing.is_member or standing.is_admin:
+                return False
+        verdicts = await self._membership.verdicts(
+            policy.needs_check(rules), user_id, fresh=muted_by_bot
+        )
+        rules = self._registry.rules.get(group_id, rules)
+        actions = policy.on_recheck(
+            rules,
+            user_id,
+            verdicts,
+            muted_by_bot=muted_by_bot,
+            notice_allowed=self._notices.allowed(group_id, user_id),
+        )
+        await self._enforcer.apply(actions)
+        return self._registry.restriction(group_id, user_id) is not None
+
+    async def release_all(self, group_id: ChatId) -> int:
+        released = 0
+        for restriction in self._registry.restrictions_in(group_id):
+            try:
+                released += await self._enforcer.release(group_id, restriction.user_id)
+            except ChatUnreachable as error:
+                log.warning("release_failed", group_id=group_id, reason=str(error))
+        return released
+
+    async def recheck_muted(self, group_id: ChatId) -> None:
+        """After the group's requirements changed: release whoever now meets them."""
+        for restriction in self._registry.restrictions_in(group_id):
+            await self._recheck_member(group_id, restriction.user_id)
+
+    async def on_verify(self, group_id: ChatId, presser_id: UserId, data: bytes | None) -> Answer:
+        """The "I have joined" button: checks whoever pressed it, never the notice's subject."""
+        request = decode_verify(data)
+        if request is None:
+            return Answer("This button is not one of mine, or it has expired.")
+        key = (group_id, presser_id)
+        now = self._clock.now()
+        if now - self._last_verify.get(key, float("-inf")) < VERIFY_INTERVAL:
+            return Answer("One moment: I am still checking. Try again in a few seconds.")
+        self._last_verify[key] = now
+        if self._registry.restriction(group_id, presser_id) is None:
+            if request.user_id != presser_id:
+                return Answer("This button is for someone else. You can write here already. 🙂")
+            return Answer("You are not muted here: you can write already. 🙂")
+        rules = self._registry.rules.get(group_id)
+        if rules is None:
+            return Answer("This group is not protected any more.")
+        still_muted = await self._recheck_member(group_id, presser_id)
+        if not still_muted:
+            self._registry.verified[group_id].add(presser_id)
+            return Answer("Welcome! Thanks for joining: you can write now. 🎉")
+        rules = self._registry.rules.get(group_id, rules)
+        verdicts = await self._membership.verdicts(policy.needs_check(rules), presser_id)
+        missing = policy.missing_links(rules, verdicts)
+        names = ", ".join(link.channel.label for link in missing) or "the required channels"
+        return Answer(f"Not yet: please join {names}, then press again.", alert=True)

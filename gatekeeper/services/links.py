@@ -1,0 +1,79 @@
+"""The health of group-channel links: broken links punish nobody, admins hear of it once."""
+
+from __future__ import annotations
+
+import structlog
+
+from gatekeeper.clock import Clock
+from gatekeeper.domain.model import ChatId
+from gatekeeper.services.notices import Notices
+from gatekeeper.services.registry import Registry
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+
+log = structlog.get_logger(__name__)
+
+
+class LinkHealth:
+    def __init__(
+        self, gateway: Gateway, registry: Registry, notices: Notices, clock: Clock
+    ) -> None:
+        self._gateway = gateway
+        self._registry = registry
+        self._notices = notices
+        self._clock = clock
+        self.bot_id = 0
+
+    async def broken(self, channel_id: ChatId, problem: str) -> None:
+        """The bot cannot check this channel: mark every link to it, tell each group once."""
+        for rules in self._registry.groups_requiring(channel_id):
+            link = rules.link(channel_id)
+            if link is None or (not link.healthy and link.admins_told):
+                continue
+            await self._registry.set_link_health(
+                rules.group_id, link, healthy=False, problem=problem, told=True
+            )
+            log.warning(
+                "link_broken", group_id=rules.group_id, channel_id=channel_id, problem=problem
+            )
+            await self._registry.storage.audit.record(
+                "link_broken",
+                at=self._clock.now(),
+                group_id=rules.group_id,
+                detail={"channel_id": channel_id, "problem": problem},
+            )
+            await self._notices.say(
+                rules.group_id,
+                f"⚠️ Admins: I can no longer check who has joined {link.channel.label} "
+                f"({problem}). Until this is fixed I mute nobody for it. Make me an admin "
+                "of the channel again and I will pick it up by myself.",
+            )
+
+    async def reachable(self, channel_id: ChatId) -> None:
+        """The bot can check this channel (again): heal every unhealthy link to it."""
+        for rules in self._registry.groups_requiring(channel_id):
+            link = rules.link(channel_id)
+            if link is None or link.healthy:
+                continue
+            await self._registry.set_link_health(
+                rules.group_id, link, healthy=True, problem=None, told=False
+            )
+            log.info("link_healed", group_id=rules.group_id, channel_id=channel_id)
+            await self._notices.say(
+                rules.group_id, f"✅ I can check {link.channel.label} again: protection is whole."
+            )
+
+    async def probe(self) -> None:
+        """Look again at every unhealthy link; heal those the bot can see now."""
+        unhealthy = {
+            link.channel.id
+            for rules in self._registry.rules.values()
+            for link in rules.links
+            if not link.healthy
+        }
+        for channel_id in sorted(unhealthy):
+            try:
+                standing = await self._gateway.standing(channel_id, self.bot_id)
+            except ChatUnreachable:
+                continue
+            if standing.is_admin:
+                await self.reachable(channel_id)

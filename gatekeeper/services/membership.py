@@ -1,0 +1,93 @@
+"""Is this user subscribed to that channel? Memory, then Redis, then Telegram, single-flight."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+
+from gatekeeper.cache.membership_cache import MembershipCache
+from gatekeeper.domain.model import ChatId, UserId, Verdict
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+
+OnUnreachable = Callable[[ChatId, str], Awaitable[None]]
+OnReachable = Callable[[ChatId], Awaitable[None]]
+
+
+class Membership:
+    def __init__(
+        self,
+        gateway: Gateway,
+        cache: MembershipCache,
+        metrics: Metrics,
+        on_unreachable: OnUnreachable,
+        on_reachable: OnReachable,
+    ) -> None:
+        self._gateway = gateway
+        self._cache = cache
+        self._metrics = metrics
+        self._on_unreachable = on_unreachable
+        self._on_reachable = on_reachable
+        self._in_flight: dict[tuple[ChatId, UserId], asyncio.Future[Verdict]] = {}
+
+    def peek(self, channel_ids: Iterable[ChatId], user_id: UserId) -> dict[ChatId, Verdict] | None:
+        """Verdicts from process memory alone, or None if any is unknown there (the hot path)."""
+        verdicts: dict[ChatId, Verdict] = {}
+        for channel_id in channel_ids:
+            verdict = self._cache.peek(channel_id, user_id)
+            if verdict is None:
+                return None
+            verdicts[channel_id] = verdict
+        return verdicts
+
+    async def verdicts(
+        self, channel_ids: Iterable[ChatId], user_id: UserId, *, fresh: bool = False
+    ) -> dict[ChatId, Verdict]:
+        """A verdict per channel; `fresh` skips the caches and asks Telegram."""
+        ids = list(channel_ids)
+        results = await asyncio.gather(*(self.verdict(c, user_id, fresh=fresh) for c in ids))
+        return dict(zip(ids, results, strict=True))
+
+    async def verdict(self, channel_id: ChatId, user_id: UserId, *, fresh: bool = False) -> Verdict:
+        if not fresh:
+            cached = self._cache.peek(channel_id, user_id)
+            if cached is not None:
+                self._metrics.membership_check("memory")
+                return cached
+            cached = await self._cache.lookup(channel_id, user_id)
+            if cached is not None:
+                self._metrics.membership_check("redis")
+                return cached
+        key = (channel_id, user_id)
+        pending = self._in_flight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Verdict] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            verdict = await self._ask_telegram(channel_id, user_id)
+            future.set_result(verdict)
+            return verdict
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # mark retrieved: waiters, if any, get it too
+            raise
+        finally:
+            del self._in_flight[key]
+
+    async def _ask_telegram(self, channel_id: ChatId, user_id: UserId) -> Verdict:
+        self._metrics.membership_check("telegram")
+        try:
+            standing = await self._gateway.standing(channel_id, user_id)
+        except ChatUnreachable as error:
+            await self._on_unreachable(channel_id, str(error))
+            return Verdict.UNKNOWN
+        verdict = Verdict.MEMBER if standing.is_member else Verdict.NOT_MEMBER
+        await self._cache.store(channel_id, user_id, verdict)
+        await self._on_reachable(channel_id)
+        return verdict
+
+    async def record(self, channel_id: ChatId, user_id: UserId, is_member: bool) -> None:
+        """What a participant update told us, straight into the caches."""
+        verdict = Verdict.MEMBER if is_member else Verdict.NOT_MEMBER
+        await self._cache.store(channel_id, user_id, verdict)

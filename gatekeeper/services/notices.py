@@ -1,0 +1,106 @@
+"""Notices to muted members, within Telegram's message budget, and their timely removal."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict, deque
+from collections.abc import Sequence
+
+from gatekeeper.clock import Clock
+from gatekeeper.domain.callbacks import encode_verify
+from gatekeeper.domain.model import Channel, ChatId, UserId
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.telegram.gateway import Gateway, notice_buttons
+
+GROUP_BUDGET = 20  # messages a bot may send to one group per minute (Bot FAQ)
+BUDGET_WINDOW = 60.0
+MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many seconds
+
+
+def mention(user_id: UserId, name: str | None) -> str:
+    label = (name or "there").replace("[", "(").replace("]", ")")
+    return f"[{label}](tg://user?id={user_id})"
+
+
+def notice_text(user_id: UserId, name: str | None, channels: Sequence[Channel]) -> str:
+    names = ", ".join(channel.label for channel in channels)
+    return (
+        f"{mention(user_id, name)}, this chat is for subscribers of {names}. "
+        "Join, then press **I have joined** to write here."
+    )
+
+
+class Notices:
+    def __init__(self, gateway: Gateway, clock: Clock, metrics: Metrics) -> None:
+        self._gateway = gateway
+        self._clock = clock
+        self._metrics = metrics
+        self._last_notice: dict[tuple[ChatId, UserId], float] = {}
+        self._sent: dict[ChatId, deque[float]] = defaultdict(deque)
+        self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
+
+    def allowed(self, group_id: ChatId, user_id: UserId) -> bool:
+        last = self._last_notice.get((group_id, user_id))
+        return last is None or self._clock.now() - last >= MEMBER_INTERVAL
+
+    def _take_budget(self, group_id: ChatId) -> bool:
+        now = self._clock.now()
+        sent = self._sent[group_id]
+        while sent and now - sent[0] >= BUDGET_WINDOW:
+            sent.popleft()
+        if len(sent) >= GROUP_BUDGET:
+            return False
+        sent.append(now)
+        return True
+
+    async def post(
+        self,
+        group_id: ChatId,
+        user_id: UserId,
+        name: str | None,
+        channels: Sequence[Channel],
+        ttl: float,
+    ) -> int | None:
+        """Post a notice with a button per channel; its message id, or None if skipped."""
+        if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
+            self._metrics.decision("notice_skipped")
+            return None
+        self._last_notice[(group_id, user_id)] = self._clock.now()
+        message_id = await self._gateway.send(
+            group_id,
+            notice_text(user_id, name, channels),
+            buttons=notice_buttons(channels, encode_verify(user_id)),
+        )
+        if message_id is not None:
+            self._metrics.decision("notice")
+            self.delete_later(group_id, message_id, ttl)
+        return message_id
+
+    async def say(self, group_id: ChatId, text: str, *, ttl: float | None = None) -> int | None:
+        """A message from the bot to a group, counted against its budget."""
+        self._take_budget(group_id)
+        message_id = await self._gateway.send(group_id, text)
+        if message_id is not None and ttl is not None:
+            self.delete_later(group_id, message_id, ttl)
+        return message_id
+
+    def delete_later(self, chat_id: ChatId, message_id: int, after: float) -> None:
+        heapq.heappush(self._due, (self._clock.now() + after, chat_id, message_id))
+
+    async def sweep(self) -> int:
+        """Delete every message whose time has come; how many."""
+        now = self._clock.now()
+        due: dict[ChatId, list[int]] = defaultdict(list)
+        while self._due and self._due[0][0] <= now:
+            _, chat_id, message_id = heapq.heappop(self._due)
+            due[chat_id].append(message_id)
+        for chat_id, message_ids in due.items():
+            await self._gateway.delete(chat_id, message_ids)
+        return sum(len(ids) for ids in due.values())
+
+    async def remove(self, group_id: ChatId, message_id: int | None) -> None:
+        if message_id is None:
+            return
+        self._due = [d for d in self._due if (d[1], d[2]) != (group_id, message_id)]
+        heapq.heapify(self._due)
+        await self._gateway.delete(group_id, [message_id])

@@ -1,0 +1,89 @@
+"""The bot's working memory: each group's rules, admins and the mutes the bot imposed.
+
+Loaded from storage at start and kept in step with it, so the hot path reads only memory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from gatekeeper.domain.model import ChannelLink, ChatId, GroupRules, Restriction, UserId
+from gatekeeper.storage import Storage
+
+
+class Registry:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.rules: dict[ChatId, GroupRules] = {}
+        self.groups_by_channel: dict[ChatId, set[ChatId]] = defaultdict(set)
+        self.admins: dict[ChatId, frozenset[UserId]] = {}
+        self.restrictions: dict[tuple[ChatId, UserId], Restriction] = {}
+        self.verified: dict[ChatId, set[UserId]] = defaultdict(set)
+
+    async def load(self) -> None:
+        for rules in await self.storage.groups.load_all():
+            self._remember(rules)
+        for restriction in await self.storage.restrictions.all():
+            self.restrictions[(restriction.group_id, restriction.user_id)] = restriction
+
+    def _remember(self, rules: GroupRules) -> None:
+        old = self.rules.get(rules.group_id)
+        if old is not None:
+            for channel_id in old.channel_ids:
+                self.groups_by_channel[channel_id].discard(rules.group_id)
+        self.rules[rules.group_id] = rules
+        for channel_id in rules.channel_ids:
+            self.groups_by_channel[channel_id].add(rules.group_id)
+
+    async def refresh(self, group_id: ChatId) -> GroupRules | None:
+        """Re-read one group from storage after a change."""
+        rules = await self.storage.groups.get(group_id)
+        if rules is not None:
+            self._remember(rules)
+        return rules
+
+    def groups_requiring(self, channel_id: ChatId) -> list[GroupRules]:
+        return [self.rules[g] for g in sorted(self.groups_by_channel.get(channel_id, ()))]
+
+    def is_admin(self, group_id: ChatId, user_id: UserId) -> bool:
+        return user_id in self.admins.get(group_id, frozenset())
+
+    def set_admins(self, group_id: ChatId, admins: frozenset[UserId]) -> None:
+        self.admins[group_id] = admins
+
+    def set_admin(self, group_id: ChatId, user_id: UserId, is_admin: bool) -> None:
+        current = self.admins.get(group_id, frozenset())
+        self.admins[group_id] = current | {user_id} if is_admin else current - {user_id}
+
+    def restriction(self, group_id: ChatId, user_id: UserId) -> Restriction | None:
+        return self.restrictions.get((group_id, user_id))
+
+    def restrictions_of(self, user_id: UserId) -> list[Restriction]:
+        return [r for (_, u), r in self.restrictions.items() if u == user_id]
+
+    def restrictions_in(self, group_id: ChatId) -> list[Restriction]:
+        return [r for (g, _), r in self.restrictions.items() if g == group_id]
+
+    async def add_restriction(self, restriction: Restriction) -> None:
+        await self.storage.restrictions.save(restriction)
+        self.restrictions[(restriction.group_id, restriction.user_id)] = restriction
+
+    async def drop_restriction(self, group_id: ChatId, user_id: UserId) -> None:
+        await self.storage.restrictions.remove(group_id, user_id)
+        self.restrictions.pop((group_id, user_id), None)
+
+    async def set_notice(self, group_id: ChatId, user_id: UserId, message_id: int | None) -> None:
+        restriction = self.restrictions.get((group_id, user_id))
+        if restriction is None:
+            return
+        await self.storage.restrictions.set_notice(group_id, user_id, message_id)
+        self.restrictions[(group_id, user_id)] = replace(restriction, notice_message_id=message_id)
+
+    async def set_link_health(
+        self, group_id: ChatId, link: ChannelLink, *, healthy: bool, problem: str | None, told: bool
+    ) -> None:
+        await self.storage.groups.set_link_health(
+            group_id, link.channel.id, healthy=healthy, problem=problem, admins_told=told
+        )
+        await self.refresh(group_id)

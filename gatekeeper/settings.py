@@ -1,0 +1,99 @@
+"""Typed settings, read from the environment and an optional `.env` file (prefix GATEKEEPER_).
+
+Only deployment facts live here; everything about groups and channels is configured with
+commands in Telegram and stored in the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "GATEKEEPER_"
+
+HINTS: dict[str, str] = {
+    "api_id": "the numeric api_id of your app, from https://my.telegram.org (API tools)",
+    "api_hash": "the 32-character api_hash shown next to your api_id on https://my.telegram.org",
+    "bot_token": "the token @BotFather gave your bot, like 123456:ABC-DEF...",
+    "database_url": (
+        "an SQLAlchemy async URL: sqlite+aiosqlite:///gatekeeper.db "
+        "or postgresql+asyncpg://user:pass@host/db"
+    ),
+    "redis_url": "a Redis URL like redis://localhost:6379/0, or leave it unset",
+    "log_level": "one of DEBUG, INFO, WARNING, ERROR",
+    "health_port": "a TCP port for /healthz, /readyz and /metrics (0: any free port, -1: off)",
+    "session": "a session name; the file is sessions/<name>.session",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    api_id: int | None = None
+    api_hash: SecretStr | None = None
+    bot_token: SecretStr | None = None
+    session: str = "gatekeeper"
+    sessions_dir: Path = Path("sessions")
+    database_url: str = "sqlite+aiosqlite:///gatekeeper.db"
+    redis_url: str | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = False
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(default=8080, ge=-1, le=65535)
+    membership_cache_size: int = Field(default=200_000, ge=100)
+    member_ttl: float = Field(default=6 * 3600, gt=0)
+    non_member_ttl: float = Field(default=300, gt=0)
+    concurrency: int = Field(default=64, ge=1, le=10_000)
+
+    @field_validator("api_hash")
+    @classmethod
+    def _api_hash_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) != 32:
+            raise ValueError("must be 32 characters long")
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or not secret:
+                raise ValueError("must look like 123456:ABC-DEF...")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @property
+    def session_path(self) -> Path:
+        return self.sessions_dir / f"{self.session}.session"
+
+    def missing_credentials(self) -> list[str]:
+        names = ("api_id", "api_hash", "bot_token")
+        return [PREFIX + n.upper() for n in names if getattr(self, n) is None]
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; str() is one clear line per problem."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "?"
+            hint = HINTS.get(field, "")
+            reason = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{PREFIX}{field.upper()}: {reason}" + (f" (put {hint})" if hint else ""))
+        raise SettingsError("\n".join(lines)) from None

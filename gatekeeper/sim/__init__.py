@@ -1,0 +1,75 @@
+"""Simulated Telegram: the project's one fake, behind Telethon's transport seam.
+
+A real, unmodified ``telethon.TelegramClient`` talks to ``SimTelegram`` through ``SimSender``
+(assigned to ``client._sender`` before ``connect()``). Telethon's ``_call``, MessageBox (pts/qts
+gap checks), entity cache, sessions and event builders all run for real.
+
+Building a world (actors are synchronous and push updates; ``await sim.settle()`` afterwards)::
+
+    sim = SimTelegram(clock=FrozenClock(), seed=0)      # clock: anything with now() -> float
+    bot = sim.create_bot("gatekeeper_bot")               # SimUser: .id .username .token .entity
+    carol = sim.create_user("Carol", username="carol")
+    group = sim.create_supergroup("Coffee chat", owner=carol, username=None)   # SimChat
+    news = sim.create_channel("News", owner=carol, username="news")            # broadcast
+    news.link_discussion(group)
+    group.promote(bot, by=carol, ban_users=True, invite_users=True)  # no flags = every right
+    news.demote(bot, by=carol)
+    alice.join(group); alice.leave(group); alice.request_join(group)
+    msg = alice.send(group, "hi", media=None, reply_to=None)   # SimRefused(reason) if she may not
+    alice.send_as(group, her_channel, "..."); carol.send_anonymously(group, "...")
+    news.post("breaking")                 # auto-forwarded into the linked group
+    alice.start_private(bot, "/start")    # private message to the bot (marks the bot started)
+    query = await alice.press(msg, data=None)   # first callback button; settles; CallbackQuery
+    query = alice.press_nowait(msg, b"data")
+    carol.restrict(group, alice, send_messages=True, until=0); carol.unrestrict(group, alice)
+    carol.kick(group, alice)
+
+Asking the world::
+
+    group.can_write(alice) -> bool        group.is_member(alice) -> bool
+    group.role(alice) -> Role             group.participant(alice) -> Participant | None
+    group.messages(include_service=False) -> list[SimMessage]   (text, sender_user_id,
+        sender_chat_id, fwd_from_chat_id, media, reply_to, buttons: list[list[SimButton]])
+    group.message(id) / group.last_message() / group.members() / group.join_requests()
+    group.invite_links() / group.peer_id (marked -100...) / group.entity / group.input_peer
+    alice.private_messages_from(bot) -> list[SimMessage]
+    sim.callback_answers -> list[CallbackQuery]   sim.requests -> Counter by request class name
+    sim.user(id) / sim.chat(bare or marked id) / sim.world (raw dataclasses)
+
+Connecting the bot::
+
+    client = sim.client(bot, session=None, flood_sleep_threshold=0, catch_up=True)  # not connected
+    await client.start(bot_token=bot.token)
+    client = await sim.connect(bot, session=None, **client_kwargs)   # both steps
+    await sim.settle(max_seconds=5.0)   # queues drained, handler tasks done, no gaps/in-flight
+
+Faults: ``sim.faults.flood_wait(Request | "Name", seconds, times=1)``,
+``sim.faults.error(Request | "Name", code, "MESSAGE", times=1)``, ``sim.faults.latency(seconds)``,
+``sim.faults.drop_connection(times=1)`` (the next requests fail with ConnectionError; the
+connection itself stays up, as Telethon's sender reconnects by itself), ``sim.faults.clear()``.
+
+Answered requests: help.GetConfig, auth.ImportBotAuthorization, users.GetUsers,
+contacts.ResolveUsername, bots.SetBotCommands, updates.GetState/GetDifference/
+GetChannelDifference, channels.GetChannels/GetFullChannel/GetParticipant/GetParticipants/
+EditBanned/EditAdmin/DeleteMessages/GetMessages, messages.SendMessage/EditMessage/
+SetBotCallbackAnswer/HideChatJoinRequest/ExportChatInvite. Anything else raises
+``NotImplementedError("sim does not model <RequestName>")`` in the caller.
+"""
+
+from gatekeeper.sim.actors import SimChat, SimUser
+from gatekeeper.sim.errors import SimNotSettled, SimRefused
+from gatekeeper.sim.server import SimTelegram
+from gatekeeper.sim.world import CallbackQuery, Participant, Role, SimButton, SimMessage
+
+__all__ = [
+    "CallbackQuery",
+    "Participant",
+    "Role",
+    "SimButton",
+    "SimChat",
+    "SimMessage",
+    "SimNotSettled",
+    "SimRefused",
+    "SimTelegram",
+    "SimUser",
+]

@@ -1,0 +1,252 @@
+"""World operations shared by actors and request handlers; each emits the updates Telegram would."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from telethon.tl import types
+
+from gatekeeper.sim.entities import message_tl, participant_tl, to_datetime
+from gatekeeper.sim.updates import UpdateFactory, UpdateHub
+from gatekeeper.sim.world import CallbackQuery, ChatState, Participant, Role, SimMessage, World
+
+if TYPE_CHECKING:
+    from gatekeeper.clock import Clock
+
+FOREVER_MIN = 30
+FOREVER_MAX = 366 * 86400
+
+
+class Ops:
+    def __init__(self, world: World, hub: UpdateHub, clock: Clock) -> None:
+        self.world = world
+        self.hub = hub
+        self.clock = clock
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    # -- rules ---------------------------------------------------------------------
+    def write_refusal(self, chat: ChatState, user_id: int, media: str | None = None) -> str | None:
+        """None if ``user_id`` may post in ``chat`` now, else the Telegram error message."""
+        p = chat.participants.get(user_id)
+        if p is None or not p.role.is_participant:
+            return "CHANNEL_PRIVATE" if chat.username is None else "CHAT_WRITE_FORBIDDEN"
+        if chat.broadcast:
+            return (
+                None if chat.has_admin_right(user_id, "post_messages") else "CHAT_WRITE_FORBIDDEN"
+            )
+        if p.role is Role.RESTRICTED and self.restriction_active(p):
+            if {"send_messages", "view_messages"} & p.banned_rights:
+                return "CHAT_WRITE_FORBIDDEN"
+            if media is not None and "send_media" in p.banned_rights:
+                return "CHAT_SEND_MEDIA_FORBIDDEN"
+        return None
+
+    def restriction_active(self, p: Participant) -> bool:
+        return p.until_date == 0 or p.until_date > self.now()
+
+    def normalize_until(self, until: int) -> int:
+        delta = until - self.now()
+        return 0 if until == 0 or delta < FOREVER_MIN or delta > FOREVER_MAX else until
+
+    # -- participants --------------------------------------------------------------
+    def set_participant(
+        self, chat: ChatState, user_id: int, new: Participant | None, actor_id: int
+    ) -> None:
+        """Replace ``user_id``'s participant record (None = left) and tell the admin bots."""
+        prev = chat.participants.get(user_id)
+        recipients = set(self.hub.admin_bots_in(chat))
+        if new is None:
+            chat.participants.pop(user_id, None)
+        else:
+            chat.participants[user_id] = new
+        recipients |= set(self.hub.admin_bots_in(chat))
+        if self.world.users[user_id].is_bot:
+            recipients.add(user_id)
+        if new is not None and new.role.is_participant:
+            chat.join_requests.pop(user_id, None)
+        date = to_datetime(self.now())
+        for bot_id in sorted(recipients):
+
+            def make(qts: int, bot_id: int = bot_id) -> Any:
+                return types.UpdateChannelParticipant(
+                    channel_id=chat.id,
+                    date=date,
+                    actor_id=actor_id,
+                    user_id=user_id,
+                    qts=qts,
+                    prev_participant=_tl_or_none(prev, bot_id),
+                    new_participant=_tl_or_none(new, bot_id),
+                )
+
+            self.hub.qts_event(bot_id, make)
+
+    def join(
+        self, chat: ChatState, user_id: int, role: Role = Role.MEMBER, actor_id: int | None = None
+    ) -> None:
+        p = Participant(user_id=user_id, role=role, date=self.now())
+        self.set_participant(chat, user_id, p, actor_id or user_id)
+
+    def promote(self, chat: ChatState, user_id: int, rights: frozenset[str], by: int) -> None:
+        prev = chat.participants.get(user_id)
+        date = prev.date if prev and prev.role.is_participant else self.now()
+        p = Participant(
+            user_id=user_id, role=Role.ADMIN, date=date, admin_rights=rights, promoted_by=by
+        )
+        self.set_participant(chat, user_id, p, by)
+
+    def demote(self, chat: ChatState, user_id: int, by: int) -> None:
+        prev = chat.participants.get(user_id)
+        date = prev.date if prev else self.now()
+        self.set_participant(
+            chat, user_id, Participant(user_id=user_id, role=Role.MEMBER, date=date), by
+        )
+
+    def apply_banned_rights(
+        self, chat: ChatState, user_id: int, rights: frozenset[str], until: int, by: int
+    ) -> None:
+        """What channels.editBanned does to the target (the caller checked permissions)."""
+        prev = chat.participants.get(user_id)
+        date = prev.date if prev else self.now()
+        new: Participant | None
+        if "view_messages" in rights:
+            new = Participant(
+                user_id, Role.KICKED, date, banned_rights=rights, until_date=until, kicked_by=by
+            )
+        elif not rights:
+            if prev is None or prev.role in (Role.LEFT, Role.KICKED):
+                new = None
+            else:
+                new = Participant(user_id, Role.MEMBER, date, inviter_id=prev.inviter_id)
+        elif prev is not None and prev.role.is_participant:
+            new = replace(
+                prev, role=Role.RESTRICTED, banned_rights=rights, until_date=until, kicked_by=by
+            )
+        else:
+            new = None  # restricting a non-member: the sim keeps no record (see module docs)
+        if prev is None and new is None:
+            return
+        self.set_participant(chat, user_id, new, by)
+
+    # -- messages ------------------------------------------------------------------
+    def post(self, chat: ChatState, msg: SimMessage, skip_bot: int | None = None) -> UpdateFactory:
+        msg.id = chat.next_msg_id
+        chat.next_msg_id += 1
+        msg.chat_id = chat.id
+        msg.post = chat.broadcast
+        chat.messages[msg.id] = msg
+
+        def make(pts: int, count: int) -> UpdateFactory:
+            return lambda viewer: types.UpdateNewChannelMessage(message_tl(msg, viewer), pts, count)
+
+        factory = self.hub.channel_event(chat, make, skip_bot=skip_bot)
+        if chat.broadcast and chat.linked_chat_id is not None and msg.action is None:
+            group = self.world.chats[chat.linked_chat_id]
+            fwd = replace(
+                msg,
+                buttons=[],
+                sender_user_id=None,
+                sender_chat_id=chat.id,
+                fwd_from_chat_id=chat.id,
+                fwd_from_msg_id=msg.id,
+            )
+            self.post(group, fwd)
+        return factory
+
+    def edit(self, chat: ChatState, msg: SimMessage, skip_bot: int | None = None) -> UpdateFactory:
+        msg.edit_date = self.now()
+
+        def make(pts: int, count: int) -> UpdateFactory:
+            return lambda viewer: types.UpdateEditChannelMessage(
+                message_tl(msg, viewer), pts, count
+            )
+
+        return self.hub.channel_event(chat, make, skip_bot=skip_bot)
+
+    def delete(
+        self, chat: ChatState, ids: list[int], skip_bot: int | None = None
+    ) -> tuple[int, int]:
+        """Delete the existing ``ids``; returns (pts, pts_count) for messages.affectedMessages."""
+        gone = [i for i in ids if chat.messages.pop(i, None) is not None]
+        if not gone:
+            return chat.pts, 0
+
+        def make(pts: int, count: int) -> UpdateFactory:
+            return lambda viewer: types.UpdateDeleteChannelMessages(chat.id, list(gone), pts, count)
+
+        self.hub.channel_event(chat, make, count=len(gone), skip_bot=skip_bot)
+        return chat.pts, len(gone)
+
+    def private_message(
+        self, bot_id: int, user_id: int, text: str, from_bot: bool, **extra: Any
+    ) -> SimMessage:
+        bot = self.world.users[bot_id]
+        msg = SimMessage(
+            id=bot.next_private_msg_id,
+            chat_id=user_id,
+            date=self.now(),
+            text=text,
+            sender_user_id=bot_id if from_bot else user_id,
+            private=True,
+            **extra,
+        )
+        bot.next_private_msg_id += 1
+        self.world.private.setdefault((bot_id, user_id), []).append(msg)
+        self.hub.private_event(
+            bot_id,
+            lambda pts: types.UpdateNewMessage(message_tl(msg, bot_id), pts, 1),
+            push=not from_bot,
+        )
+        return msg
+
+    def press(self, user_id: int, bot_id: int, msg: SimMessage, data: bytes) -> CallbackQuery:
+        query = CallbackQuery(
+            id=self.world.new_random_id(),
+            user_id=user_id,
+            bot_id=bot_id,
+            chat_id=msg.chat_id,
+            private=msg.private,
+            msg_id=msg.id,
+            data=data,
+            date=self.clock.now(),
+        )
+        self.world.queries[query.id] = query
+        peer: Any = types.PeerUser(msg.chat_id) if msg.private else types.PeerChannel(msg.chat_id)
+        update = types.UpdateBotCallbackQuery(
+            query_id=query.id,
+            user_id=user_id,
+            peer=peer,
+            msg_id=msg.id,
+            chat_instance=msg.chat_id * 7919 % (2**62),
+            data=data,
+        )
+        self.hub.push(bot_id, [update])
+        return query
+
+    def request_join(self, chat: ChatState, user_id: int) -> None:
+        chat.join_requests[user_id] = self.now()
+        link = chat.invites[0] if chat.invites else f"https://t.me/+sim{chat.id:x}"
+        invite = types.ChatInviteExported(
+            link=link, admin_id=chat.creator_id, date=to_datetime(chat.date), request_needed=True
+        )
+        for bot_id in self.hub.admin_bots_in(chat):
+            if chat.has_admin_right(bot_id, "invite_users"):
+                self.hub.qts_event(
+                    bot_id,
+                    lambda qts: types.UpdateBotChatInviteRequester(
+                        peer=types.PeerChannel(chat.id),
+                        date=to_datetime(self.now()),
+                        user_id=user_id,
+                        about="",
+                        invite=invite,
+                        qts=qts,
+                    ),
+                )
+
+
+def _tl_or_none(p: Participant | None, viewer: int) -> Any:
+    if p is None or p.role is Role.LEFT:
+        return None
+    return participant_tl(p, viewer)

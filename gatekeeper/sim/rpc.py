@@ -1,0 +1,103 @@
+"""Request plumbing: the handler registry, the per-request context and input resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telethon.tl import types
+
+from gatekeeper.sim.errors import RpcFail
+from gatekeeper.sim.world import ChatState, UserState
+
+if TYPE_CHECKING:
+    from gatekeeper.sim.ops import Ops
+    from gatekeeper.sim.sender import SimSender
+    from gatekeeper.sim.server import SimTelegram
+    from gatekeeper.sim.world import World
+
+Handler = Callable[["Call"], Any]
+HANDLERS: dict[type, Handler] = {}
+F = TypeVar("F", bound=Handler)
+
+
+def handles(*request_types: type) -> Callable[[F], F]:
+    """Register a function as the answer to the given Telethon request classes."""
+
+    def register(fn: F) -> F:
+        for request_type in request_types:
+            HANDLERS[request_type] = fn
+        return fn
+
+    return register
+
+
+@dataclass
+class Call:
+    sim: SimTelegram
+    sender: SimSender
+    request: Any
+
+    @property
+    def world(self) -> World:
+        return self.sim.world
+
+    @property
+    def ops(self) -> Ops:
+        return self.sim.ops
+
+    @property
+    def bot_id(self) -> int:
+        """The logged-in account; AUTH_KEY_UNREGISTERED if this auth key never logged in."""
+        account = self.sender.account_id
+        if account is None:
+            raise RpcFail(401, "AUTH_KEY_UNREGISTERED")
+        return account
+
+    @property
+    def bot(self) -> UserState:
+        return self.world.users[self.bot_id]
+
+    def updates(self, updates: list[Any]) -> Any:
+        return self.sim.hub.container(self.bot_id, updates)
+
+    def chat(self, obj: Any, *, need_member: bool = True) -> ChatState:
+        """Resolve an input channel/peer to a chat the bot may address.
+
+        CHANNEL_INVALID for unknown ids or a wrong access hash, CHANNEL_PRIVATE when the bot
+        was kicked, or is not in a chat that has no public username (``need_member``).
+        """
+        channel_id = getattr(obj, "channel_id", None)
+        if channel_id is None and isinstance(
+            obj, types.InputChannelFromMessage | types.InputPeerChannelFromMessage
+        ):
+            channel_id = obj.channel_id
+        chat = self.world.chats.get(channel_id) if isinstance(channel_id, int) else None
+        if chat is None:
+            raise RpcFail(400, "CHANNEL_INVALID")
+        access_hash = getattr(obj, "access_hash", None)
+        if access_hash and access_hash != chat.access_hash:
+            raise RpcFail(400, "CHANNEL_INVALID")
+        role = chat.role(self.bot_id)
+        if role.name == "KICKED" or (
+            need_member and not role.is_participant and chat.username is None
+        ):
+            raise RpcFail(400, "CHANNEL_PRIVATE")
+        return chat
+
+    def user(self, obj: Any) -> UserState:
+        if isinstance(obj, types.InputUserSelf | types.InputPeerSelf):
+            return self.bot
+        user_id = getattr(obj, "user_id", None)
+        user = self.world.users.get(user_id) if isinstance(user_id, int) else None
+        if user is None:
+            raise RpcFail(400, "USER_ID_INVALID")
+        access_hash = getattr(obj, "access_hash", None)
+        if access_hash and access_hash != user.access_hash:
+            raise RpcFail(400, "USER_ID_INVALID")
+        return user
+
+    def require_right(self, chat: ChatState, right: str) -> None:
+        if not chat.has_admin_right(self.bot_id, right):
+            raise RpcFail(400, "CHAT_ADMIN_REQUIRED")

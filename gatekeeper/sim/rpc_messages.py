@@ -1,0 +1,162 @@
+"""Handlers for messages.*: send, edit, callback answers, join requests and invite links."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from telethon.tl import functions, types
+
+from gatekeeper.sim.entities import buttons_from_markup, message_tl, to_datetime
+from gatekeeper.sim.errors import RpcFail
+from gatekeeper.sim.rpc import Call, handles
+from gatekeeper.sim.world import ChatState, SimMessage
+
+CALLBACK_TTL = 15.0
+"""Seconds after which an unanswered callback query can no longer be answered."""
+
+
+def _is_user_peer(peer: Any) -> bool:
+    return isinstance(
+        peer, types.InputPeerUser | types.InputPeerUserFromMessage | types.InputPeerSelf
+    )
+
+
+def _may_message_privately(call: Call, user_id: int) -> bool:
+    if (user_id, call.bot_id) in call.world.started:
+        return True
+    return any(
+        user_id in chat.join_requests and chat.role(call.bot_id).is_admin
+        for chat in call.world.chats.values()
+    )
+
+
+def _reply_to(request: Any) -> int | None:
+    reply = getattr(request, "reply_to", None)
+    return getattr(reply, "reply_to_msg_id", None) if reply is not None else None
+
+
+@handles(functions.messages.SendMessageRequest)
+def send_message(call: Call) -> Any:
+    req = call.request
+    bot = call.bot_id
+    buttons = buttons_from_markup(req.reply_markup)
+    if _is_user_peer(req.peer):
+        user = call.user(req.peer)
+        if user.id == bot or not _may_message_privately(call, user.id):
+            raise RpcFail(400, "PEER_ID_INVALID")
+        msg = call.ops.private_message(
+            bot, user.id, req.message, from_bot=True, buttons=buttons, reply_to=_reply_to(req)
+        )
+        return types.UpdateShortSentMessage(
+            out=True, id=msg.id, pts=call.bot.pts, pts_count=1, date=to_datetime(msg.date)
+        )
+    chat = call.chat(req.peer)
+    refusal = call.ops.write_refusal(chat, bot)
+    if refusal is not None:
+        raise RpcFail(400 if refusal == "CHANNEL_PRIVATE" else 403, refusal)
+    msg = SimMessage(
+        id=0,
+        chat_id=chat.id,
+        date=call.ops.now(),
+        text=req.message,
+        sender_user_id=bot,
+        reply_to=_reply_to(req),
+        buttons=buttons,
+    )
+    factory = call.ops.post(chat, msg, skip_bot=bot)
+    return call.updates([types.UpdateMessageID(id=msg.id, random_id=req.random_id), factory(bot)])
+
+
+def _private_message(call: Call, user_id: int, msg_id: int) -> SimMessage:
+    for msg in call.world.private.get((call.bot_id, user_id), []):
+        if msg.id == msg_id:
+            return msg
+    raise RpcFail(400, "MESSAGE_ID_INVALID")
+
+
+@handles(functions.messages.EditMessageRequest)
+def edit_message(call: Call) -> Any:
+    req = call.request
+    bot = call.bot_id
+    if _is_user_peer(req.peer):
+        msg = _private_message(call, call.user(req.peer).id, req.id)
+    else:
+        chat = call.chat(req.peer)
+        found = chat.messages.get(req.id)
+        if found is None:
+            raise RpcFail(400, "MESSAGE_ID_INVALID")
+        msg = found
+    if msg.sender_user_id != bot:
+        raise RpcFail(403, "MESSAGE_AUTHOR_REQUIRED")
+    text = msg.text if req.message is None else req.message
+    buttons = msg.buttons if req.reply_markup is None else buttons_from_markup(req.reply_markup)
+    if text == msg.text and buttons == msg.buttons:
+        raise RpcFail(400, "MESSAGE_NOT_MODIFIED")
+    msg.text, msg.buttons = text, buttons
+    if msg.private:
+        msg.edit_date = call.ops.now()
+        update = call.sim.hub.private_event(
+            bot, lambda pts: types.UpdateEditMessage(message_tl(msg, bot), pts, 1), push=False
+        )
+        return call.updates([update])
+    factory = call.ops.edit(call.world.chats[msg.chat_id], msg, skip_bot=bot)
+    return call.updates([factory(bot)])
+
+
+@handles(functions.messages.SetBotCallbackAnswerRequest)
+def set_bot_callback_answer(call: Call) -> Any:
+    req = call.request
+    query = call.world.queries.get(req.query_id)
+    expired = query is not None and call.sim.clock.now() - query.date > CALLBACK_TTL
+    if query is None or query.bot_id != call.bot_id or query.answered or expired:
+        raise RpcFail(400, "QUERY_ID_INVALID")
+    query.answered = True
+    query.answer_text = req.message
+    query.alert = bool(req.alert)
+    query.url = req.url
+    call.sim.callback_answers.append(query)
+    return True
+
+
+def _chat_for_invites(call: Call) -> ChatState:
+    chat = call.chat(call.request.peer)
+    call.require_right(chat, "invite_users")
+    return chat
+
+
+@handles(functions.messages.HideChatJoinRequestRequest)
+def hide_chat_join_request(call: Call) -> Any:
+    chat = _chat_for_invites(call)
+    user = call.user(call.request.user_id)
+    if user.id not in chat.join_requests:
+        raise RpcFail(400, "HIDE_REQUESTER_MISSING")
+    del chat.join_requests[user.id]
+    if not call.request.approved:
+        return call.updates([])
+    call.ops.join(chat, user.id, actor_id=call.bot_id)
+    note = SimMessage(
+        id=0,
+        chat_id=chat.id,
+        date=call.ops.now(),
+        sender_user_id=user.id,
+        action=types.MessageActionChatJoinedByRequest(),
+    )
+    factory = call.ops.post(chat, note, skip_bot=call.bot_id)
+    return call.updates([factory(call.bot_id)])
+
+
+@handles(functions.messages.ExportChatInviteRequest)
+def export_chat_invite(call: Call) -> Any:
+    chat = _chat_for_invites(call)
+    alphabet = string.ascii_letters + string.digits
+    code = "".join(call.world.rng.choice(alphabet) for _ in range(16))
+    link = f"https://t.me/+{code}"
+    chat.invites.append(link)
+    return types.ChatInviteExported(
+        link=link,
+        admin_id=call.bot_id,
+        date=to_datetime(call.ops.now()),
+        request_needed=bool(call.request.request_needed),
+        title=call.request.title,
+    )

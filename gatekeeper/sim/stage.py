@@ -1,0 +1,96 @@
+"""A stage: the simulated Telegram, a cast, and the real bot built by the composition root.
+
+Shared by the scenario tests, the demo and the benchmark, so all three run the same wiring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from gatekeeper.app import App, build
+from gatekeeper.clock import FrozenClock
+from gatekeeper.settings import Settings
+from gatekeeper.sim.actors import SimChat, SimUser
+from gatekeeper.sim.server import SimTelegram
+
+
+class Stage:
+    """Carol owns a group ("Coffee chat") and a channel (@news); the bot is to guard the group."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        session: Path | None = None,
+        redis_url: str | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.clock = FrozenClock()
+        self.sim = SimTelegram(clock=self.clock, seed=seed)
+        self.database_url = database_url
+        self.session = session
+        self.redis_url = redis_url
+        self.bot = self.sim.create_bot("gatekeeper_bot", first_name="Gatekeeper")
+        self.carol = self.sim.create_user("Carol", username="carol")
+        self.alice = self.sim.create_user("Alice", username="alice")
+        self.bob = self.sim.create_user("Bob", username="bob")
+        self.group = self.sim.create_supergroup("Coffee chat", owner=self.carol)
+        self.news = self.sim.create_channel("News", owner=self.carol, username="news")
+        self.app: App | None = None
+
+    def settings(self) -> Settings:
+        return Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            api_id=1,
+            api_hash="0" * 32,
+            bot_token=self.bot.token,
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            health_port=-1,
+        )
+
+    def make_admin(self, chat: SimChat) -> None:
+        """Carol makes the bot an admin with every right."""
+        chat.promote(self.bot, by=self.carol)
+
+    async def start(self) -> App:
+        """Build the bot with the composition root, as production does, and start it."""
+        session = str(self.session) if self.session else None
+        client = self.sim.client(self.bot, session=session, flood_sleep_threshold=0)
+        self.app = build(self.settings(), client=client, clock=self.clock)
+        await self.app.start()
+        await self.settle()
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> App:
+        await self.stop()
+        return await self.start()
+
+    async def settle(self) -> None:
+        """Until Telegram's updates and the bot's background work have all been handled."""
+        for _ in range(50):
+            await self.sim.settle()
+            if self.app is None or not self.app._tasks:
+                await asyncio.sleep(0)
+                await self.sim.settle()
+                if self.app is None or not self.app._tasks:
+                    return
+            else:
+                await self.app.drain()
+        raise RuntimeError("the bot never settled")
+
+    async def pass_time(self, seconds: float) -> None:
+        """Let time go by and the bot do its periodic chores."""
+        self.clock.advance(seconds)
+        if self.app is not None:
+            await self.app.sweep()
+        await self.settle()
+
+    def user(self, name: str) -> SimUser:
+        return self.sim.create_user(name)

@@ -1,0 +1,75 @@
+"""Storage: groups and their channel links, the restrictions the bot imposed, the audit trail.
+
+`Storage.open(url)` is the one entry point: it makes the engine, migrates the database to head
+and builds the repositories. Repositories return domain types; sessions never leave this package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gatekeeper.storage import migrate
+from gatekeeper.storage.audit import AuditEntry, AuditLog
+from gatekeeper.storage.engine import create_engine, session_factory
+from gatekeeper.storage.errors import NotFound
+from gatekeeper.storage.groups import GroupStore
+from gatekeeper.storage.restrictions import RestrictionStore
+
+__all__ = [
+    "AuditEntry",
+    "AuditLog",
+    "GroupStore",
+    "NotFound",
+    "RestrictionStore",
+    "Storage",
+    "create_engine",
+    "session_factory",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    engine: AsyncEngine
+    groups: GroupStore
+    restrictions: RestrictionStore
+    audit: AuditLog
+
+    @classmethod
+    async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
+        """Connect to `url` and (unless told not to) migrate the database to the latest schema."""
+        engine = create_engine(url)
+        try:
+            if upgrade:
+                await migrate.upgrade(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls.on(engine)
+
+    @classmethod
+    def on(cls, engine: AsyncEngine) -> Storage:
+        """Repositories over an engine the caller made (and migrated)."""
+        sessions = session_factory(engine)
+        return cls(
+            engine=engine,
+            groups=GroupStore(sessions),
+            restrictions=RestrictionStore(sessions),
+            audit=AuditLog(sessions),
+        )
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Storage:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()

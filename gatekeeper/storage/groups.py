@@ -1,0 +1,223 @@
+"""GroupStore: the groups the bot serves, their settings and the channels each one requires."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, delete, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gatekeeper.domain.model import (
+    Channel,
+    ChannelLink,
+    ChatId,
+    GroupRules,
+    GroupSettings,
+    OnViolation,
+)
+from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
+from gatekeeper.storage.errors import NotFound
+from gatekeeper.storage.tables import ChannelRow, GroupChannelRow, GroupRow
+
+_DEFAULTS = GroupSettings()
+
+
+class GroupStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def load_all(self) -> list[GroupRules]:
+        """Every group with its links in the order they were made (for the in-memory cache)."""
+        async with self._sessions() as session:
+            rows = (await session.scalars(select(GroupRow).order_by(GroupRow.id))).all()
+            links = await _links(session, None)
+        return [_rules(row, links[row.id]) for row in rows]
+
+    async def get(self, group_id: ChatId) -> GroupRules | None:
+        async with self._sessions() as session:
+            return await _get(session, group_id)
+
+    async def ensure_group(
+        self, group_id: ChatId, title: str, linked_channel_id: ChatId | None
+    ) -> GroupRules:
+        """Create the group (unprotected, default settings) or refresh its title/linked channel."""
+        async with self._sessions.begin() as session:
+            values = {
+                "id": group_id,
+                "title": title,
+                "protected": False,
+                "on_violation": _DEFAULTS.on_violation.value,
+                "notice_ttl": _DEFAULTS.notice_ttl,
+                "linked_channel_id": linked_channel_id,
+            }
+            update_ = ("title", "linked_channel_id")
+            stmt = upsert(session, GroupRow, values, key=("id",), update=update_, also=_touched())
+            await session.execute(stmt)
+            rules = await _get(session, group_id)
+        assert rules is not None
+        return rules
+
+    async def delete(self, group_id: ChatId) -> bool:
+        """Forget a group and its links (the restrictions stay: they may still need lifting)."""
+        async with self._sessions.begin() as session:
+            changed = await affected(session, delete(GroupRow).where(GroupRow.id == group_id))
+        return changed == 1
+
+    async def set_protected(self, group_id: ChatId, protected: bool) -> None:
+        await self._update_group(group_id, protected=protected)
+
+    async def save_settings(self, group_id: ChatId, settings: GroupSettings) -> None:
+        await self._update_group(
+            group_id, on_violation=settings.on_violation.value, notice_ttl=settings.notice_ttl
+        )
+
+    async def save_channel(self, channel: Channel) -> None:
+        values = {
+            "id": channel.id,
+            "title": channel.title,
+            "username": channel.username,
+            "invite_link": channel.invite_link,
+        }
+        async with self._sessions.begin() as session:
+            await session.execute(upsert(session, ChannelRow, values, key=("id",), also=_touched()))
+
+    async def link(self, group_id: ChatId, channel_id: ChatId) -> bool:
+        """Require `channel_id` in the group, after the channels already linked.
+
+        True when newly linked; False when it already was (its place and health are kept).
+        Both the group and the channel must have been saved first.
+        """
+        async with self._sessions.begin() as session:
+            await _require(session, GroupRow, group_id, "group")
+            await _require(session, ChannelRow, channel_id, "channel")
+            last = await session.scalar(
+                select(func.max(GroupChannelRow.position)).where(
+                    GroupChannelRow.group_id == group_id
+                )
+            )
+            values = {
+                "group_id": group_id,
+                "channel_id": channel_id,
+                "position": 0 if last is None else last + 1,
+                "healthy": True,
+                "problem": None,
+                "admins_told": False,
+            }
+            stmt = insert_or_ignore(session, GroupChannelRow, values, key=_LINK_KEY)
+            changed = await affected(session, stmt)
+        return changed == 1
+
+    async def unlink(self, group_id: ChatId, channel_id: ChatId) -> bool:
+        """True when the link existed and is gone."""
+        async with self._sessions.begin() as session:
+            changed = await affected(
+                session, delete(GroupChannelRow).where(*_link_is(group_id, channel_id))
+            )
+        return changed == 1
+
+    async def set_link_health(
+        self,
+        group_id: ChatId,
+        channel_id: ChatId,
+        *,
+        healthy: bool,
+        problem: str | None,
+        admins_told: bool,
+    ) -> bool:
+        """Record whether the bot can check the channel; False when there is no such link."""
+        async with self._sessions.begin() as session:
+            changed = await affected(
+                session,
+                update(GroupChannelRow)
+                .where(*_link_is(group_id, channel_id))
+                .values(healthy=healthy, problem=problem, admins_told=admins_told),
+            )
+        return changed == 1
+
+    async def groups_linked_to(self, channel_id: ChatId) -> list[ChatId]:
+        """The groups that require `channel_id`, by id."""
+        async with self._sessions() as session:
+            ids = await session.scalars(
+                select(GroupChannelRow.group_id)
+                .where(GroupChannelRow.channel_id == channel_id)
+                .order_by(GroupChannelRow.group_id)
+            )
+            return list(ids)
+
+    async def _update_group(self, group_id: ChatId, **values: object) -> None:
+        async with self._sessions.begin() as session:
+            changed = await affected(
+                session, update(GroupRow).where(GroupRow.id == group_id).values(**values)
+            )
+            if changed != 1:
+                raise NotFound(f"no group {group_id}")
+
+
+_LINK_KEY = ("group_id", "channel_id")
+
+
+def _touched() -> dict[str, object]:
+    return {"updated_at": func.now()}
+
+
+def _link_is(
+    group_id: ChatId, channel_id: ChatId
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return (GroupChannelRow.group_id == group_id, GroupChannelRow.channel_id == channel_id)
+
+
+async def _require(
+    session: AsyncSession, row: type[GroupRow] | type[ChannelRow], id_: ChatId, what: str
+) -> None:
+    if not await session.scalar(select(exists().where(row.id == id_))):
+        raise NotFound(f"no {what} {id_}")
+
+
+async def _get(session: AsyncSession, group_id: ChatId) -> GroupRules | None:
+    row = await session.get(GroupRow, group_id, populate_existing=True)
+    if row is None:
+        return None
+    links = await _links(session, (group_id,))
+    return _rules(row, links[group_id])
+
+
+async def _links(
+    session: AsyncSession, group_ids: Iterable[ChatId] | None
+) -> defaultdict[ChatId, list[ChannelLink]]:
+    query = (
+        select(GroupChannelRow, ChannelRow)
+        .join(ChannelRow, ChannelRow.id == GroupChannelRow.channel_id)
+        .order_by(GroupChannelRow.group_id, GroupChannelRow.position, GroupChannelRow.id)
+    )
+    if group_ids is not None:
+        query = query.where(GroupChannelRow.group_id.in_(list(group_ids)))
+    found: defaultdict[ChatId, list[ChannelLink]] = defaultdict(list)
+    for link, channel in await session.execute(query):
+        found[link.group_id].append(
+            ChannelLink(
+                channel=Channel(
+                    id=channel.id,
+                    title=channel.title,
+                    username=channel.username,
+                    invite_link=channel.invite_link,
+                ),
+                healthy=link.healthy,
+                problem=link.problem,
+                admins_told=link.admins_told,
+            )
+        )
+    return found
+
+
+def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
+    return GroupRules(
+        group_id=row.id,
+        title=row.title,
+        protected=row.protected,
+        settings=GroupSettings(
+            on_violation=OnViolation(row.on_violation), notice_ttl=row.notice_ttl
+        ),
+        links=tuple(links),
+        linked_channel_id=row.linked_channel_id,
+    )

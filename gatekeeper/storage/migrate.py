@@ -1,0 +1,50 @@
+"""Run the Alembic migrations in `migrations/` from inside the event loop, over our own engine.
+
+The Alembic `Config` is built here, in code: no alembic.ini and no `fileConfig`, so Alembic never
+reconfigures the application's logging. `migrations/env.py` runs on the connection we hand it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(engine: AsyncEngine, connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", _escape(str(MIGRATIONS)))
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", _escape(url))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(alembic_config(engine, sync), revision))
+
+
+async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.downgrade(alembic_config(engine, sync), revision))
+
+
+async def current(engine: AsyncEngine) -> str | None:
+    """The revision the database is at; None for an empty (unmigrated) database."""
+    async with engine.connect() as conn:
+        return await conn.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )
+
+
+def _escape(value: str) -> str:
+    """ConfigParser interpolates `%`: a password or path containing one must be doubled."""
+    return value.replace("%", "%%")

@@ -1,0 +1,1 @@
+"""The Telethon adapter: the only package that talks to Telegram."""

@@ -1,0 +1,235 @@
+"""The only module that calls Telegram: every request, its errors and its flood waits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import structlog
+from telethon import Button, TelegramClient, errors, functions, types, utils
+
+from gatekeeper.clock import Clock
+from gatekeeper.domain.model import BannedRights, Channel
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.telegram.participants import (
+    NOT_MEMBER,
+    Standing,
+    standing_of,
+    to_chat_banned_rights,
+)
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+# Errors that mean "the bot cannot see this chat", never "the user is not in it".
+BROKEN_LINK_ERRORS: tuple[type[Exception], ...] = (
+    errors.ChatAdminRequiredError,
+    errors.ChannelPrivateError,
+    errors.ChannelInvalidError,
+    errors.ChatWriteForbiddenError,
+    errors.PeerIdInvalidError,
+)
+
+
+class ChatUnreachable(Exception):
+    """The bot cannot act on or see into a chat; str() says why, for admins."""
+
+
+class FloodWaited(Exception):
+    def __init__(self, method: str, seconds: int) -> None:
+        super().__init__(f"Telegram asks to wait {seconds}s before the next {method}")
+        self.method = method
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    id: int  # marked
+    title: str
+    username: str | None
+    broadcast: bool
+    megagroup: bool
+    linked_chat_id: int | None = None
+
+
+def explain(error: BaseException) -> str:
+    if isinstance(error, errors.ChatAdminRequiredError):
+        return "I am not an admin there"
+    if isinstance(error, errors.ChannelPrivateError):
+        return "the chat is private to me or I was removed"
+    if isinstance(error, errors.ChannelInvalidError | errors.PeerIdInvalidError):
+        return "the chat does not exist or I cannot see it"
+    if isinstance(error, errors.ChatWriteForbiddenError):
+        return "I cannot write there"
+    return str(error) or type(error).__name__
+
+
+class Gateway:
+    def __init__(
+        self,
+        client: TelegramClient,
+        metrics: Metrics,
+        clock: Clock,
+        *,
+        max_flood_sleep: float = 30.0,
+    ) -> None:
+        self.client = client
+        self._metrics = metrics
+        self._clock = clock
+        self._max_flood_sleep = max_flood_sleep
+        self._blocked_until: dict[str, float] = {}
+
+    async def _call(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run one request, honouring flood waits: short ones are slept, long ones raise."""
+        for _attempt in range(3):
+            wait = self._blocked_until.get(method, 0.0) - self._clock.now()
+            if wait > self._max_flood_sleep:
+                raise FloodWaited(method, int(wait))
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                result = await call()
+            except errors.FloodWaitError as error:
+                self._metrics.flood_wait(method, error.seconds)
+                self._blocked_until[method] = self._clock.now() + error.seconds
+                log.warning("flood_wait", method=method, seconds=error.seconds)
+                continue
+            except errors.RPCError as error:
+                self._metrics.telegram_request(method, type(error).__name__)
+                raise
+            self._metrics.telegram_request(method, "ok")
+            return result
+        raise FloodWaited(method, int(self._blocked_until.get(method, 0.0) - self._clock.now()))
+
+    async def standing(self, chat_id: int, user_id: int) -> Standing:
+        """Where a user stands in a chat; ChatUnreachable when the bot cannot tell."""
+        request = functions.channels.GetParticipantRequest(chat_id, user_id)
+        try:
+            result = await self._call("GetParticipant", lambda: self.client(request))
+        except errors.UserNotParticipantError:
+            return NOT_MEMBER
+        except BROKEN_LINK_ERRORS as error:
+            raise ChatUnreachable(explain(error)) from error
+        except ValueError as error:  # Telethon could not resolve the chat at all
+            raise ChatUnreachable("I cannot find that chat") from error
+        return standing_of(result.participant)
+
+    async def restrict(self, group_id: int, user_id: int, rights: BannedRights) -> bool:
+        """Set a member's banned rights; False if Telegram refuses because they are an admin."""
+        request = functions.channels.EditBannedRequest(
+            group_id, user_id, to_chat_banned_rights(rights)
+        )
+        try:
+            await self._call("EditBanned", lambda: self.client(request))
+        except errors.UserAdminInvalidError:
+            return False
+        except errors.ParticipantIdInvalidError:
+            return False
+        except (*BROKEN_LINK_ERRORS, errors.RightForbiddenError) as error:
+            raise ChatUnreachable(explain(error)) from error
+        return True
+
+    async def delete(self, chat_id: int, message_ids: Sequence[int]) -> None:
+        if not message_ids:
+            return
+        try:
+            await self._call(
+                "DeleteMessages", lambda: self.client.delete_messages(chat_id, list(message_ids))
+            )
+        except (errors.MessageDeleteForbiddenError, *BROKEN_LINK_ERRORS) as error:
+            log.info("delete_refused", chat_id=chat_id, reason=explain(error))
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: list[list[Any]] | None = None,
+        reply_to: int | None = None,
+    ) -> int | None:
+        """Send a message; its id, or None when the bot may not write there."""
+        try:
+            message = await self._call(
+                "SendMessage",
+                lambda: self.client.send_message(
+                    chat_id, text, buttons=buttons, reply_to=reply_to, link_preview=False
+                ),
+            )
+        except (*BROKEN_LINK_ERRORS, errors.UserIsBlockedError, errors.InputUserDeactivatedError):
+            log.info("send_refused", chat_id=chat_id)
+            return None
+        return int(message.id)
+
+    async def admins(self, group_id: int) -> dict[int, Standing]:
+        """The group's creator and admins, by user id."""
+        participants = await self._call(
+            "GetParticipants",
+            lambda: self.client.get_participants(
+                group_id, filter=types.ChannelParticipantsAdmins()
+            ),
+        )
+        found: dict[int, Standing] = {}
+        for user in participants:
+            found[int(user.id)] = standing_of(user.participant)
+        return found
+
+    async def chat_info(self, chat: int | str) -> ChatInfo:
+        """What a chat is, by marked id or @username; ChatUnreachable if the bot cannot see it."""
+        try:
+            entity = await self._call("GetEntity", lambda: self.client.get_entity(chat))
+        except (*BROKEN_LINK_ERRORS, errors.UsernameNotOccupiedError, errors.UsernameInvalidError):
+            raise ChatUnreachable("no such channel, or I cannot see it") from None
+        except ValueError:
+            raise ChatUnreachable("no such channel, or I cannot see it") from None
+        if not isinstance(entity, types.Channel):
+            raise ChatUnreachable("that is not a channel")
+        return ChatInfo(
+            id=utils.get_peer_id(entity),
+            title=entity.title,
+            username=(entity.username or None),
+            broadcast=bool(entity.broadcast),
+            megagroup=bool(entity.megagroup),
+        )
+
+    async def linked_chat(self, chat_id: int) -> int | None:
+        """The marked id of the discussion group/channel linked to this chat, if any."""
+        request = functions.channels.GetFullChannelRequest(chat_id)
+        try:
+            full = await self._call("GetFullChannel", lambda: self.client(request))
+        except BROKEN_LINK_ERRORS as error:
+            raise ChatUnreachable(explain(error)) from error
+        linked = getattr(full.full_chat, "linked_chat_id", None)
+        return utils.get_peer_id(types.PeerChannel(linked)) if linked else None
+
+    async def export_invite(self, chat_id: int) -> str | None:
+        request = functions.messages.ExportChatInviteRequest(chat_id)
+        try:
+            invite = await self._call("ExportChatInvite", lambda: self.client(request))
+        except (*BROKEN_LINK_ERRORS, errors.RightForbiddenError) as error:
+            log.info("invite_refused", chat_id=chat_id, reason=explain(error))
+            return None
+        link = getattr(invite, "link", None)
+        return str(link) if link else None
+
+    async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
+        request = functions.bots.SetBotCommandsRequest(
+            scope=types.BotCommandScopeDefault(),
+            lang_code="",
+            commands=[types.BotCommand(name, text) for name, text in commands],
+        )
+        try:
+            await self._call("SetBotCommands", lambda: self.client(request))
+        except errors.RPCError as error:
+            log.warning("set_commands_failed", error=str(error))
+
+
+def notice_buttons(channels: Sequence[Channel], verify_data: bytes) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for channel in channels:
+        url = channel.join_url
+        if url:
+            rows.append([Button.url(f"Join {channel.title}", url)])
+    rows.append([Button.inline("✅ I have joined", verify_data)])
+    return rows

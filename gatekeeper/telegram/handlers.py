@@ -1,0 +1,237 @@
+"""Translating Telethon events into calls on the services; nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from telethon import TelegramClient, events, types, utils
+
+from gatekeeper.domain.commands import parse_command
+from gatekeeper.domain.events import (
+    ChannelMembershipChanged,
+    MemberJoined,
+    MessagePosted,
+    Sender,
+    SenderKind,
+)
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.admin import Admin
+from gatekeeper.services.gate import Gate
+from gatekeeper.services.links import LinkHealth
+from gatekeeper.services.notices import Notices
+from gatekeeper.services.registry import Registry
+from gatekeeper.telegram import texts
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.participants import standing_of
+
+log = structlog.get_logger(__name__)
+
+REFUSAL_TTL = 15.0
+PRIVATE_HINT = "I work in groups. Send /help to see how to set me up."
+
+
+class Handlers:
+    def __init__(
+        self,
+        *,
+        gateway: Gateway,
+        registry: Registry,
+        gate: Gate,
+        admin: Admin,
+        links: LinkHealth,
+        notices: Notices,
+        metrics: Metrics,
+        concurrency: int,
+    ) -> None:
+        self._gateway = gateway
+        self._registry = registry
+        self._gate = gate
+        self._admin = admin
+        self._links = links
+        self._notices = notices
+        self._metrics = metrics
+        self._slots = asyncio.Semaphore(concurrency)
+        self.me_id = 0
+        self.me_username: str | None = None
+
+    def register(self, client: TelegramClient) -> None:
+        client.add_event_handler(self._guard("message", self.on_message), events.NewMessage())
+        client.add_event_handler(self._guard("join", self.on_chat_action), events.ChatAction())
+        client.add_event_handler(
+            self._guard("participant", self.on_participant),
+            events.Raw(types.UpdateChannelParticipant),
+        )
+        client.add_event_handler(self._guard("callback", self.on_callback), events.CallbackQuery())
+
+    def _guard(
+        self, kind: str, handler: Callable[[Any], Awaitable[None]]
+    ) -> Callable[[Any], Awaitable[None]]:
+        """Bound concurrency, time the handler and keep one bad update from going unnoticed."""
+
+        async def guarded(event: Any) -> None:
+            async with self._slots:
+                self._metrics.update(kind)
+                with self._metrics.time_handler(kind):
+                    try:
+                        await handler(event)
+                    except Exception:
+                        log.exception("handler_failed", kind=kind)
+
+        return guarded
+
+    async def on_message(self, event: Any) -> None:
+        message = event.message
+        if event.is_private:
+            if not message.out:
+                await self._private(event)
+            return
+        if not event.is_group or not event.is_channel:
+            return  # basic groups and broadcast channels are not protected
+        group_id = int(event.chat_id)
+        text = message.message or ""
+        if text.startswith("/"):
+            command = parse_command(text, self.me_username)
+            if command is not None:
+                await self._command(event, command.name, command.args)
+                return
+        rules = self._registry.rules.get(group_id)
+        if rules is None:
+            return
+        sender = self._sender_of(message, group_id, rules.linked_channel_id)
+        posted = MessagePosted(group_id, int(message.id), sender)
+        await self._gate.on_message(posted, name=_first_name(message))
+
+    def _sender_of(self, message: Any, group_id: int, linked_channel_id: int | None) -> Sender:
+        peer = message.from_id
+        if message.out or (isinstance(peer, types.PeerUser) and peer.user_id == self.me_id):
+            return Sender(SenderKind.SELF, self.me_id)
+        if isinstance(peer, types.PeerUser):
+            user_id = int(peer.user_id)
+            return Sender(SenderKind.USER, user_id, self._registry.is_admin(group_id, user_id))
+        if peer is None:
+            return Sender(SenderKind.GROUP, group_id)
+        marked = int(utils.get_peer_id(peer))
+        if marked == group_id:
+            return Sender(SenderKind.GROUP, marked)
+        if marked == linked_channel_id:
+            return Sender(SenderKind.LINKED_CHANNEL, marked)
+        return Sender(SenderKind.OTHER_CHANNEL, marked)
+
+    async def _private(self, event: Any) -> None:
+        command = parse_command(event.message.message or "", self.me_username)
+        reply = texts.HELP if command and command.name in ("start", "help") else PRIVATE_HINT
+        await event.respond(reply, link_preview=False)
+
+    async def _command(self, event: Any, name: str, args: tuple[str, ...]) -> None:
+        group_id = int(event.chat_id)
+        message = event.message
+        title = getattr(event.chat, "title", "") or ""
+        if name in ("start", "help"):
+            await self._reply(group_id, message.id, texts.HELP)
+            return
+        if not await self._may_configure(group_id, message):
+            self._metrics.decision("command_refused")
+            refusal = await self._gateway.send(
+                group_id, f"Only this group's admins can use /{name}.", reply_to=message.id
+            )
+            self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
+            if refusal is not None:
+                self._notices.delete_later(group_id, refusal, REFUSAL_TTL)
+            return
+        if name == "protect":
+            reply = await self._admin.protect(group_id, title, args)
+        elif name == "unlink":
+            reply = await self._admin.unlink(group_id, args)
+        elif name == "unprotect":
+            reply = await self._admin.unprotect(group_id)
+        elif name == "status":
+            reply = self._admin.status(group_id)
+        else:
+            reply = await self._admin.settings(group_id, title, args)
+        await self._reply(group_id, message.id, reply)
+
+    async def _reply(self, group_id: int, message_id: int, text: str) -> None:
+        await self._gateway.send(group_id, text, reply_to=message_id)
+
+    async def _may_configure(self, group_id: int, message: Any) -> bool:
+        """The creator, an admin with the right to ban, or an anonymous admin."""
+        peer = message.from_id
+        if peer is None or (
+            isinstance(peer, types.PeerChannel) and utils.get_peer_id(peer) == group_id
+        ):
+            return True
+        if not isinstance(peer, types.PeerUser):
+            return False
+        try:
+            standing = await self._gateway.standing(group_id, peer.user_id)
+        except ChatUnreachable:
+            return False
+        return standing.is_admin and standing.can_ban
+
+    async def on_chat_action(self, event: Any) -> None:
+        if not (event.user_joined or event.user_added) or not event.is_channel:
+            return
+        group_id = int(event.chat_id)
+        if group_id not in self._registry.rules:
+            return
+        for user in await event.get_users() or []:
+            if user is None or user.id == self.me_id:
+                continue
+            joined = MemberJoined(group_id, int(user.id), is_bot=bool(user.bot))
+            await self._gate.on_join(joined, name=getattr(user, "first_name", None))
+
+    async def on_participant(self, update: Any) -> None:
+        chat_id = int(utils.get_peer_id(types.PeerChannel(update.channel_id)))
+        user_id = int(update.user_id)
+        before = standing_of(update.prev_participant)
+        after = standing_of(update.new_participant)
+        if user_id == self.me_id:
+            if chat_id in self._registry.groups_by_channel:
+                if after.is_admin:
+                    await self._links.reachable(chat_id)
+                else:
+                    await self._links.broken(chat_id, "I am no longer an admin there")
+            return
+        if chat_id in self._registry.rules:
+            await self._group_participant(chat_id, user_id, update, before.is_member, after)
+        if self._registry.groups_by_channel.get(chat_id):
+            change = ChannelMembershipChanged(chat_id, user_id, before.is_member, after.is_member)
+            await self._gate.on_channel_change(change)
+
+    async def _group_participant(
+        self, group_id: int, user_id: int, update: Any, was_member: bool, after: Any
+    ) -> None:
+        self._registry.set_admin(group_id, user_id, after.is_admin)
+        restriction = self._registry.restriction(group_id, user_id)
+        if restriction is not None and update.actor_id not in (self.me_id, user_id):
+            # An admin changed this member's rights by hand: their decision replaces ours.
+            await self._registry.drop_restriction(group_id, user_id)
+            log.info("restriction_taken_over", group_id=group_id, user_id=user_id)
+            return
+        if after.is_member and not was_member:
+            await self._gate.on_join(MemberJoined(group_id, user_id, is_admin=after.is_admin))
+
+    async def on_callback(self, event: Any) -> None:
+        answered = False
+        try:
+            if not event.is_channel:
+                await event.answer("This button works only in the group.")
+                answered = True
+                return
+            answer = await self._gate.on_verify(
+                int(event.chat_id), int(event.sender_id), event.data
+            )
+            await event.answer(answer.text, alert=answer.alert)
+            answered = True
+        finally:
+            if not answered:
+                await event.answer("Something went wrong; please try again in a minute.")
+
+
+def _first_name(message: Any) -> str | None:
+    sender = getattr(message, "sender", None)
+    name = getattr(sender, "first_name", None)
+    return str(name) if name else None

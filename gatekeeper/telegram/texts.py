@@ -1,0 +1,28 @@
+"""What the bot says, in one place."""
+
+from __future__ import annotations
+
+HELP = """\
+👋 I keep a group's chat for the subscribers of its channels.
+Members who have not joined every required channel can read but not write: their message is \
+removed, they are muted, and I show them a button per channel and an "I have joined" button.
+
+Set me up in four steps:
+1. Add me to your group as an admin with the rights to ban users and delete messages \
+(and to invite users, for join requests).
+2. Add me to each channel as an admin (any right will do: I only need to see its subscribers).
+3. In the group, send /protect @yourchannel (several channels: /protect @one @two; a private \
+channel by its t.me link or numeric id).
+4. Send /status to check that every channel is healthy.
+
+Commands, in the group (for its creator and admins with the right to ban):
+/protect @channel ... - require these channels and turn protection on
+/unlink @channel - stop requiring a channel
+/unprotect - turn protection off and release everyone I muted
+/status - protection, each channel's health, members I muted
+/settings - show settings; /settings action delete|mute, /settings notice 2m
+
+I never mute admins, anonymous admins, the group's own linked channel or other bots, and I only \
+ever lift restrictions that I imposed myself."""
+
+START = HELP

@@ -1,0 +1,117 @@
+"""The Alembic migrations: they build the schema the models describe, and take it down again."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gatekeeper.storage import Storage, migrate
+from gatekeeper.storage.engine import create_engine
+from gatekeeper.storage.tables import metadata
+
+OUR_TABLES = {"groups", "channels", "group_channels", "restrictions", "audit"}
+
+
+async def _tables(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+    return set(names)
+
+
+def _differences(sync: Connection) -> list[Any]:
+    return list(compare_metadata(MigrationContext.configure(sync), metadata))
+
+
+async def test_an_empty_database_migrates_to_head_down_to_base_and_up_again(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        assert await migrate.current(engine) is None
+        assert not await _tables(engine) & OUR_TABLES
+
+        await migrate.upgrade(engine)
+        assert await migrate.current(engine) == "0001"
+        assert await _tables(engine) >= OUR_TABLES
+
+        await migrate.downgrade(engine)
+        assert await migrate.current(engine) is None
+        assert not await _tables(engine) & OUR_TABLES
+
+        await migrate.upgrade(engine)
+        assert await migrate.current(engine) == "0001"
+        assert await _tables(engine) >= OUR_TABLES
+    finally:
+        await engine.dispose()
+
+
+async def test_the_migrated_schema_is_exactly_what_the_models_describe(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            before = await conn.run_sync(_differences)
+        assert before, "an empty database should differ from the models"
+
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            after = await conn.run_sync(_differences)
+        assert after == []
+    finally:
+        await engine.dispose()
+
+
+async def test_opening_storage_on_a_fresh_database_migrates_it_to_head(database_url: str) -> None:
+    async with await Storage.open(database_url) as storage:
+        assert await migrate.current(storage.engine) == "0001"
+        rules = await storage.groups.ensure_group(-1001000000001, "Readers", None)
+        assert rules.group_id == -1001000000001
+
+
+async def test_opening_storage_twice_leaves_an_up_to_date_database_alone(
+    database_url: str,
+) -> None:
+    async with await Storage.open(database_url) as storage:
+        await storage.groups.ensure_group(-1001000000001, "Readers", None)
+    async with await Storage.open(database_url) as storage:
+        assert await migrate.current(storage.engine) == "0001"
+        assert [g.title for g in await storage.groups.load_all()] == ["Readers"]
+
+
+async def test_a_sqlite_file_in_a_missing_folder_with_a_percent_in_its_path_is_created(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "100% data" / "nested" / "gatekeeper.db"
+    async with await Storage.open(f"sqlite+aiosqlite:///{path}") as storage:
+        assert await migrate.current(storage.engine) == "0001"
+    assert path.is_file()
+
+
+async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await engine.dispose()
+
+
+async def test_env_py_opens_its_own_async_engine_when_given_no_connection(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        config = migrate.alembic_config(engine)  # no shared connection: env.py uses asyncio.run
+        await asyncio.to_thread(command.upgrade, config, "head")
+        assert await migrate.current(engine) == "0001"
+        assert await _tables(engine) >= OUR_TABLES
+    finally:
+        await engine.dispose()

@@ -1,0 +1,31 @@
+"""A newcomer opens a private chat with the bot and learns how to set it up."""
+
+from __future__ import annotations
+
+from gatekeeper.sim.stage import Stage
+
+
+async def test_start_in_private_explains_the_setup_step_by_step(stage: Stage) -> None:
+    await stage.start()
+
+    stage.alice.start_private(stage.bot, "/start")
+    await stage.settle()
+
+    replies = stage.alice.private_messages_from(stage.bot)
+    assert len(replies) == 1
+    text = replies[0].text
+    for must_mention in ("admin", "/protect", "/status", "/settings", "/unprotect", "ban users"):
+        assert must_mention in text
+
+
+async def test_help_gives_the_same_guide_and_other_texts_get_a_pointer(stage: Stage) -> None:
+    await stage.start()
+
+    stage.alice.start_private(stage.bot, "/help")
+    await stage.settle()
+    stage.alice.start_private(stage.bot, "what do you do?")
+    await stage.settle()
+
+    help_text, pointer = (m.text for m in stage.alice.private_messages_from(stage.bot))
+    assert "/protect @channel" in help_text
+    assert "/help" in pointer and len(pointer) < 100

@@ -1,0 +1,212 @@
+"""The in-process membership memory: LRU bound, expiry by the clock, per-channel forgetting."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gatekeeper.cache import MembershipCache, MembershipMemory
+from gatekeeper.clock import FrozenClock
+from gatekeeper.domain.model import Verdict
+
+CH = -1001234567890
+OTHER = -1009876543210
+MEMBER_TTL = 600.0
+NON_MEMBER_TTL = 30.0
+
+
+def make(max_entries: int = 3, clock: FrozenClock | None = None) -> MembershipMemory:
+    return MembershipMemory(max_entries, MEMBER_TTL, NON_MEMBER_TTL, clock or FrozenClock())
+
+
+def test_put_then_get() -> None:
+    memory = make()
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.put(CH, 2, Verdict.NOT_MEMBER)
+    assert memory.get(CH, 1) is Verdict.MEMBER
+    assert memory.get(CH, 2) is Verdict.NOT_MEMBER
+    assert memory.get(OTHER, 1) is None
+    assert len(memory) == 2
+
+
+def test_unknown_is_never_cached() -> None:
+    memory = make()
+    memory.put(CH, 1, Verdict.UNKNOWN)
+    assert memory.get(CH, 1) is None
+    assert len(memory) == 0
+
+
+def test_evicts_least_recently_used_at_the_bound() -> None:
+    memory = make(max_entries=3)
+    for user in (1, 2, 3):
+        memory.put(CH, user, Verdict.MEMBER)
+    assert memory.get(CH, 1) is Verdict.MEMBER  # 1 is now the most recent; 2 the oldest
+    memory.put(CH, 4, Verdict.MEMBER)
+    assert len(memory) == 3
+    assert memory.get(CH, 2) is None
+    assert [memory.get(CH, u) for u in (1, 3, 4)] == [Verdict.MEMBER] * 3
+    assert memory.evictions == 1
+
+
+def test_overwriting_does_not_evict_and_refreshes() -> None:
+    memory = make(max_entries=2)
+    memory.put(CH, 1, Verdict.NOT_MEMBER)
+    memory.put(CH, 2, Verdict.MEMBER)
+    memory.put(CH, 1, Verdict.MEMBER)  # now 2 is the oldest
+    memory.put(CH, 3, Verdict.MEMBER)
+    assert memory.get(CH, 1) is Verdict.MEMBER
+    assert memory.get(CH, 2) is None
+
+
+def test_members_and_non_members_expire_at_their_own_ttl() -> None:
+    clock = FrozenClock()
+    memory = make(clock=clock)
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.put(CH, 2, Verdict.NOT_MEMBER)
+    clock.advance(NON_MEMBER_TTL - 1)
+    assert memory.get(CH, 2) is Verdict.NOT_MEMBER
+    clock.advance(1)
+    assert memory.get(CH, 2) is None
+    assert memory.get(CH, 1) is Verdict.MEMBER
+    clock.advance(MEMBER_TTL - NON_MEMBER_TTL)
+    assert memory.get(CH, 1) is None
+    assert len(memory) == 0
+    assert memory.expirations == 2
+
+
+def test_a_hit_does_not_extend_the_ttl() -> None:
+    clock = FrozenClock()
+    memory = make(clock=clock)
+    memory.put(CH, 1, Verdict.NOT_MEMBER)
+    clock.advance(NON_MEMBER_TTL / 2)
+    assert memory.get(CH, 1) is Verdict.NOT_MEMBER
+    clock.advance(NON_MEMBER_TTL / 2)
+    assert memory.get(CH, 1) is None
+
+
+def test_forget_and_forget_channel() -> None:
+    memory = make(max_entries=10)
+    for user in (1, 2, 3):
+        memory.put(CH, user, Verdict.MEMBER)
+        memory.put(OTHER, user, Verdict.NOT_MEMBER)
+    memory.forget(CH, 1)
+    memory.forget(CH, 99)  # absent: fine
+    assert memory.get(CH, 1) is None
+    assert memory.forget_channel(CH) == 2
+    assert memory.forget_channel(CH) == 0
+    assert len(memory) == 3
+    assert [memory.get(OTHER, u) for u in (1, 2, 3)] == [Verdict.NOT_MEMBER] * 3
+
+
+def test_forget_channel_after_evictions_keeps_the_index_consistent() -> None:
+    memory = make(max_entries=2)
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.put(OTHER, 1, Verdict.MEMBER)
+    memory.put(OTHER, 2, Verdict.MEMBER)  # evicts (CH, 1)
+    assert memory.forget_channel(CH) == 0
+    assert memory.forget_channel(OTHER) == 2
+    assert len(memory) == 0
+
+
+def test_counters() -> None:
+    memory = make()
+    memory.get(CH, 1)
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.get(CH, 1)
+    memory.get(CH, 1)
+    assert (memory.hits, memory.misses) == (2, 1)
+
+
+def test_rejects_nonsense_configuration() -> None:
+    with pytest.raises(ValueError):
+        MembershipMemory(0, 1, 1, FrozenClock())
+    with pytest.raises(ValueError):
+        MembershipMemory(1, 0, 1, FrozenClock())
+
+
+async def test_membership_cache_without_redis_uses_memory_only() -> None:
+    cache = MembershipCache(make(max_entries=10))
+    assert await cache.lookup(CH, 1) is None
+    await cache.store(CH, 1, Verdict.MEMBER)
+    await cache.store_many(CH, {2: Verdict.NOT_MEMBER, 3: Verdict.UNKNOWN})
+    assert cache.peek(CH, 1) is Verdict.MEMBER
+    assert await cache.lookup_many(CH, [1, 2, 3]) == {1: Verdict.MEMBER, 2: Verdict.NOT_MEMBER}
+    await cache.invalidate(CH, 1)
+    assert cache.peek(CH, 1) is None
+    await cache.invalidate_channel(CH)
+    assert cache.peek(CH, 2) is None
+
+
+# A reference model: the obvious, slow LRU with expiry. The real one must agree with it exactly.
+class _Model:
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[int, int], tuple[Verdict, float]] = OrderedDict()
+
+    def get(self, key: tuple[int, int], now: float) -> Verdict | None:
+        if key not in self.entries:
+            return None
+        verdict, expires = self.entries[key]
+        if expires <= now:
+            del self.entries[key]
+            return None
+        self.entries.move_to_end(key)
+        return verdict
+
+    def put(self, key: tuple[int, int], verdict: Verdict, now: float) -> None:
+        ttl = MEMBER_TTL if verdict is Verdict.MEMBER else NON_MEMBER_TTL
+        if key not in self.entries and len(self.entries) >= self.max_entries:
+            self.entries.popitem(last=False)
+        self.entries[key] = (verdict, now + ttl)
+        self.entries.move_to_end(key)
+
+
+_keys = st.tuples(st.sampled_from([CH, OTHER]), st.integers(1, 6))
+_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("get"), _keys),
+        st.tuples(st.just("put"), _keys, st.sampled_from([Verdict.MEMBER, Verdict.NOT_MEMBER])),
+        st.tuples(st.just("forget"), _keys),
+        st.tuples(st.just("forget_channel"), st.sampled_from([CH, OTHER])),
+        st.tuples(st.just("advance"), st.floats(0, 2 * NON_MEMBER_TTL)),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(max_entries=st.integers(1, 5), ops=_ops)
+def test_property_bounded_never_stale_and_matches_reference(
+    max_entries: int, ops: list[tuple[object, ...]]
+) -> None:
+    clock = FrozenClock()
+    memory = make(max_entries=max_entries, clock=clock)
+    model = _Model(max_entries)
+    for op in ops:
+        now = clock.now()
+        match op:
+            case ("get", (int() as channel, int() as user)):
+                got = memory.get(channel, user)
+                assert got == model.get((channel, user), now)
+                if got is not None:  # never a verdict older than its TTL
+                    ttl = MEMBER_TTL if got is Verdict.MEMBER else NON_MEMBER_TTL
+                    _, expires = model.entries[(channel, user)]
+                    assert now < expires <= now + ttl
+            case ("put", (int() as channel, int() as user), Verdict() as verdict):
+                memory.put(channel, user, verdict)
+                model.put((channel, user), verdict, now)
+            case ("forget", (int() as channel, int() as user)):
+                memory.forget(channel, user)
+                model.entries.pop((channel, user), None)
+            case ("forget_channel", int() as channel):
+                memory.forget_channel(channel)
+                for key in [k for k in model.entries if k[0] == channel]:
+                    del model.entries[key]
+            case ("advance", float() as seconds):
+                clock.advance(seconds)
+            case _:
+                raise AssertionError(f"unmatched operation {op!r}")
+        assert len(memory) == len(model.entries) <= max_entries
