@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import structlog
 from redis.asyncio import Redis
-from telethon import TelegramClient
+from telethon import TelegramClient, errors
 
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.cache.memory import MembershipMemory
@@ -27,7 +27,7 @@ from gatekeeper.services.registry import Registry
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
 from gatekeeper.telegram.client import build_client
-from gatekeeper.telegram.gateway import Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
 
 log = structlog.get_logger(__name__)
@@ -83,16 +83,20 @@ class App:
             await asyncio.gather(*list(self._tasks))
 
     async def start(self) -> None:
-        """Open storage (migrating it), log in, load state, and start listening."""
+        """Open storage (migrating it), load state, log in, and start listening.
+
+        Handlers are registered before logging in so that updates missed while offline, which
+        Telethon fetches as soon as it connects, are handled too; they wait until start is done.
+        """
         await migrate.upgrade(self.storage.engine)
+        await self.registry.load()
+        self.handlers.register(self.client)
         token = self.settings.bot_token
         await self.client.start(bot_token=token.get_secret_value() if token else None)
         me = await self.client.get_me()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = int(me.id)
         self.handlers.me_username = me.username
-        await self.registry.load()
         await self._load_admins()
-        self.handlers.register(self.client)
         await self.gateway.set_commands(BOT_COMMANDS)
         self.metrics.protected_groups.set(sum(r.enforced for r in self.registry.rules.values()))
         if self.settings.health_port >= 0:
@@ -101,19 +105,22 @@ class App:
             )
             self.health.add_check("telegram", self._telegram_ready)
             await self.health.start()
+        self.handlers.ready.set()
         log.info("started", bot=me.username, groups=len(self.registry.rules))
 
     async def _telegram_ready(self) -> bool:
         return bool(self.client.is_connected())
 
     async def _load_admins(self) -> None:
+        """Each protected group's admins, so that the hot path can exempt them from memory."""
         for group_id, rules in self.registry.rules.items():
             if rules.enforced:
-                self.spawn(self._refresh_admins(group_id))
-
-    async def _refresh_admins(self, group_id: int) -> None:
-        admins = await self.gateway.admins(group_id)
-        self.registry.set_admins(group_id, frozenset(admins))
+                try:
+                    admins = await self.gateway.admins(group_id)
+                except (ChatUnreachable, FloodWaited, errors.RPCError) as error:
+                    log.warning("admins_unavailable", group_id=group_id, error=str(error))
+                    continue
+                self.registry.set_admins(group_id, frozenset(admins))
 
     async def sweep(self) -> None:
         """Periodic chores: expired notices go, unhealthy links are looked at again."""

@@ -6,8 +6,17 @@
 set -euo pipefail
 
 dir=${GATEKEEPER_SERVICES_DIR:-/tmp/gatekeeper-services}
-pg_port=${GATEKEEPER_PG_PORT:-55432}
-redis_port=${GATEKEEPER_REDIS_PORT:-56379}
+mkdir -p "$dir"
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Ports are chosen once per state folder and remembered, so that stop finds the servers again.
+if [ ! -f "$dir/ports" ]; then
+    echo "${GATEKEEPER_PG_PORT:-$(free_port)} ${GATEKEEPER_REDIS_PORT:-$(free_port)}" >"$dir/ports"
+fi
+read -r pg_port redis_port <"$dir/ports"
 
 log() { printf '%s\n' "$*" >&2; }
 

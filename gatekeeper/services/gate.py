@@ -9,7 +9,12 @@ import structlog
 from gatekeeper.clock import Clock
 from gatekeeper.domain import policy
 from gatekeeper.domain.callbacks import decode_verify
-from gatekeeper.domain.events import ChannelMembershipChanged, MemberJoined, MessagePosted
+from gatekeeper.domain.events import (
+    ChannelMembershipChanged,
+    MemberJoined,
+    MessagePosted,
+    SenderKind,
+)
 from gatekeeper.domain.model import ChatId, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.enforcer import Enforcer
@@ -54,6 +59,9 @@ class Gate:
     async def on_message(self, message: MessagePosted, name: str | None = None) -> None:
         rules = self._registry.rules.get(message.group_id)
         if rules is None or not rules.enforced or policy.is_exempt(message, rules):
+            return
+        if message.sender.kind is not SenderKind.USER:
+            await self._enforcer.apply(policy.on_message(message, rules, {}, notice_allowed=False))
             return
         user_id = message.sender.peer_id
         channels = policy.needs_check(rules)

@@ -18,7 +18,7 @@ MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many s
 
 
 def mention(user_id: UserId, name: str | None) -> str:
-    label = (name or "there").replace("[", "(").replace("]", ")")
+    label = (name or "Hello").replace("[", "(").replace("]", ")")
     return f"[{label}](tg://user?id={user_id})"
 
 
@@ -66,6 +66,8 @@ class Notices:
             self._metrics.decision("notice_skipped")
             return None
         self._last_notice[(group_id, user_id)] = self._clock.now()
+        if name is None:
+            name = await self._gateway.first_name(user_id)
         message_id = await self._gateway.send(
             group_id,
             notice_text(user_id, name, channels),

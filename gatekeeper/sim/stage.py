@@ -13,6 +13,7 @@ from gatekeeper.clock import FrozenClock
 from gatekeeper.settings import Settings
 from gatekeeper.sim.actors import SimChat, SimUser
 from gatekeeper.sim.server import SimTelegram
+from gatekeeper.telegram.client import client_options
 
 
 class Stage:
@@ -41,7 +42,7 @@ class Stage:
 
     def settings(self) -> Settings:
         return Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             api_id=1,
             api_hash="0" * 32,
             bot_token=self.bot.token,
@@ -57,7 +58,7 @@ class Stage:
     async def start(self) -> App:
         """Build the bot with the composition root, as production does, and start it."""
         session = str(self.session) if self.session else None
-        client = self.sim.client(self.bot, session=session, flood_sleep_threshold=0)
+        client = self.sim.client(self.bot, session=session, **client_options())
         self.app = build(self.settings(), client=client, clock=self.clock)
         await self.app.start()
         await self.settle()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telethon import TelegramClient
 
 from gatekeeper.settings import Settings
+
+
+def client_options() -> dict[str, Any]:
+    """How every Gatekeeper client is configured, real or simulated."""
+    return {
+        "catch_up": True,  # fetch what was missed while offline (needs a session file)
+        "flood_sleep_threshold": 0,  # our gateway owns flood waits
+        "receive_updates": True,
+    }
 
 
 def build_client(settings: Settings) -> TelegramClient:
@@ -15,7 +26,5 @@ def build_client(settings: Settings) -> TelegramClient:
         str(settings.session_path),
         settings.api_id,
         settings.api_hash.get_secret_value(),
-        catch_up=True,
-        flood_sleep_threshold=0,  # our own limiter owns flood waits
-        receive_updates=True,
+        **client_options(),
     )

@@ -162,6 +162,15 @@ class Gateway:
             return None
         return int(message.id)
 
+    async def first_name(self, user_id: int) -> str | None:
+        """A user's first name, for addressing them (None if Telegram will not say)."""
+        try:
+            user = await self._call("GetUsers", lambda: self.client.get_entity(user_id))
+        except (errors.RPCError, ValueError):
+            return None
+        name = getattr(user, "first_name", None)
+        return str(name) if name else None
+
     async def admins(self, group_id: int) -> dict[int, Standing]:
         """The group's creator and admins, by user id."""
         participants = await self._call(

@@ -54,6 +54,7 @@ class Handlers:
         self._notices = notices
         self._metrics = metrics
         self._slots = asyncio.Semaphore(concurrency)
+        self.ready = asyncio.Event()  # set once the bot knows who it is and what it guards
         self.me_id = 0
         self.me_username: str | None = None
 
@@ -72,6 +73,7 @@ class Handlers:
         """Bound concurrency, time the handler and keep one bad update from going unnoticed."""
 
         async def guarded(event: Any) -> None:
+            await self.ready.wait()
             async with self._slots:
                 self._metrics.update(kind)
                 with self._metrics.time_handler(kind):

@@ -1,0 +1,40 @@
+"""Small readable steps shared by the scenario stories."""
+
+from __future__ import annotations
+
+from gatekeeper.domain.callbacks import encode_verify
+from gatekeeper.sim import SimChat, SimMessage, SimUser
+from gatekeeper.sim.stage import Stage
+
+
+async def protect(stage: Stage, *channels: SimChat, by: SimUser | None = None) -> str:
+    """An admin (Carol by default) protects the group; the bot's reply."""
+    names = " ".join(f"@{c.username}" if c.username else str(c.peer_id) for c in channels)
+    await say(stage, by or stage.carol, stage.group, f"/protect {names}")
+    return last_reply(stage.group, stage.bot)
+
+
+async def say(stage: Stage, who: SimUser, chat: SimChat, text: str) -> SimMessage:
+    message = who.send(chat, text)
+    await stage.settle()
+    return message
+
+
+def last_reply(chat: SimChat, bot: SimUser) -> str:
+    mine = [m for m in chat.messages() if m.sender_user_id == bot.id]
+    assert mine, "the bot said nothing"
+    return mine[-1].text
+
+
+def notices_for(chat: SimChat, bot: SimUser, user: SimUser) -> list[SimMessage]:
+    """The bot's notices in a chat addressed to `user` (their "I have joined" button)."""
+    data = encode_verify(user.id)
+    return [
+        m
+        for m in chat.messages()
+        if m.sender_user_id == bot.id and any(b.data == data for row in m.buttons for b in row)
+    ]
+
+
+def button_urls(message: SimMessage) -> list[str]:
+    return [b.url for row in message.buttons for b in row if b.url]

@@ -1,0 +1,137 @@
+"""Admins configure the bot with commands in the group; everyone else is politely refused."""
+
+from __future__ import annotations
+
+from gatekeeper.sim.stage import Stage
+from tests.scenarios.helpers import last_reply, notices_for, protect, say
+
+
+async def ready(stage: Stage) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    stage.alice.join(stage.group)
+    stage.bob.join(stage.group)
+    await stage.start()
+
+
+async def test_protect_validates_every_channel_and_says_how_to_fix_failures(stage: Stage) -> None:
+    stranger = stage.sim.create_channel("Stranger", owner=stage.carol, username="stranger")
+    await ready(stage)
+
+    reply = await protect(stage, stage.news, stranger)
+    await say(stage, stage.carol, stage.group, "/protect @news @nosuchchannel")
+    second = last_reply(stage.group, stage.bot)
+
+    assert "✅ @news" in reply
+    assert "Stranger" in reply and "admin" in reply, "the bot is not admin in @stranger"
+    assert "already linked" in second and "nosuchchannel" in second
+    await say(stage, stage.carol, stage.group, "/status")
+    status = last_reply(stage.group, stage.bot)
+    assert "@news: ✅ healthy" in status and "stranger" not in status
+
+
+async def test_protect_refuses_when_the_bot_lacks_rights_in_the_group(stage: Stage) -> None:
+    stage.group.promote(stage.bot, by=stage.carol, invite_users=True)  # no ban, no delete
+    stage.make_admin(stage.news)
+    await stage.start()
+
+    reply = await protect(stage, stage.news)
+
+    assert "ban users" in reply and "delete" in reply
+    assert "Protection is on" not in reply
+
+
+async def test_a_member_is_refused_and_the_refusal_deletes_itself(stage: Stage) -> None:
+    await ready(stage)
+
+    command = await say(stage, stage.alice, stage.group, "/protect @news")
+    refusal = last_reply(stage.group, stage.bot)
+    assert "Only this group's admins" in refusal
+
+    await stage.pass_time(20)
+    assert stage.group.message(command.id) is None
+    assert all("Only this group's admins" not in m.text for m in stage.group.messages())
+    await say(stage, stage.carol, stage.group, "/status")
+    assert "Protection is off" in last_reply(stage.group, stage.bot)
+
+
+async def test_an_anonymous_admin_can_configure(stage: Stage) -> None:
+    await ready(stage)
+
+    stage.carol.send_anonymously(stage.group, "/protect @news")
+    await stage.settle()
+
+    assert "Protection is on" in last_reply(stage.group, stage.bot)
+
+
+async def test_commands_for_another_bot_are_ignored(stage: Stage) -> None:
+    await ready(stage)
+    before = len(stage.group.messages())
+
+    await say(stage, stage.carol, stage.group, "/status@some_other_bot")
+
+    assert len(stage.group.messages()) == before + 1, "no reply"
+
+
+async def test_settings_show_change_and_reject_nonsense(stage: Stage) -> None:
+    await ready(stage)
+
+    await say(stage, stage.carol, stage.group, "/settings")
+    shown = last_reply(stage.group, stage.bot)
+    await say(stage, stage.carol, stage.group, "/settings notice 5m")
+    changed = last_reply(stage.group, stage.bot)
+    await say(stage, stage.carol, stage.group, "/settings notice forever")
+    refused = last_reply(stage.group, stage.bot)
+
+    assert "delete the message and mute" in shown and "120s" in shown
+    assert "Saved" in changed and "300s" in changed
+    assert "notice takes a duration" in refused
+
+
+async def test_notices_disappear_after_their_lifetime(stage: Stage) -> None:
+    await ready(stage)
+    await protect(stage, stage.news)
+    await say(stage, stage.carol, stage.group, "/settings notice 30")
+
+    await say(stage, stage.alice, stage.group, "hi")
+    assert len(notices_for(stage.group, stage.bot, stage.alice)) == 1
+    await stage.pass_time(31)
+
+    assert notices_for(stage.group, stage.bot, stage.alice) == []
+    assert not stage.group.can_write(stage.alice), "the mute outlives the notice"
+
+
+async def test_unprotect_releases_everyone_the_bot_muted_but_not_admin_mutes(
+    stage: Stage,
+) -> None:
+    await ready(stage)
+    await protect(stage, stage.news)
+    await say(stage, stage.alice, stage.group, "hi")
+    stage.carol.restrict(stage.group, stage.bob, send_messages=True)
+    await stage.settle()
+
+    await say(stage, stage.carol, stage.group, "/unprotect")
+
+    assert "Releasing the 1 member" in last_reply(stage.group, stage.bot)
+    assert stage.group.can_write(stage.alice)
+    assert not stage.group.can_write(stage.bob)
+    await say(stage, stage.alice, stage.group, "free at last")
+    assert stage.group.can_write(stage.alice)
+
+
+async def test_unlink_drops_a_requirement_and_frees_those_muted_only_for_it(stage: Stage) -> None:
+    talks = stage.sim.create_channel("Talks", owner=stage.carol, username="talks")
+    stage.make_admin(talks)
+    stage.alice.join(talks)
+    await ready(stage)
+    await say(stage, stage.carol, stage.group, "/protect @news @talks")
+    await say(stage, stage.alice, stage.group, "hi")
+    assert not stage.group.can_write(stage.alice)
+
+    await say(stage, stage.carol, stage.group, "/unlink @news")
+
+    assert "Unlinked @news" in last_reply(stage.group, stage.bot)
+    assert stage.group.can_write(stage.alice)
+    await say(stage, stage.carol, stage.group, "/status")
+    status = last_reply(stage.group, stage.bot)
+    assert "@talks" in status and "@news" not in status

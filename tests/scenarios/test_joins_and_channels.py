@@ -1,0 +1,110 @@
+"""New members are checked at once; channel subscriptions drive mutes in every linked group."""
+
+from __future__ import annotations
+
+from gatekeeper.sim.stage import Stage
+from tests.scenarios.helpers import notices_for, protect, say
+
+
+async def test_a_newcomer_without_the_channel_is_muted_on_arrival_and_nothing_deleted(
+    stage: Stage,
+) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+    before = len(stage.group.messages())
+
+    stage.alice.join(stage.group)
+    await stage.settle()
+
+    assert not stage.group.can_write(stage.alice)
+    assert len(notices_for(stage.group, stage.bot, stage.alice)) == 1, "one notice, not two"
+    assert len(stage.group.messages()) == before + 1
+
+
+async def test_a_newcomer_already_subscribed_can_write_at_once(stage: Stage) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    stage.alice.join(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+
+    stage.alice.join(stage.group)
+    await stage.settle()
+
+    assert stage.group.can_write(stage.alice)
+    assert notices_for(stage.group, stage.bot, stage.alice) == []
+
+
+async def test_two_groups_share_one_channel_leaving_mutes_in_both_joining_frees_both(
+    stage: Stage,
+) -> None:
+    second = stage.sim.create_supergroup("Tea chat", owner=stage.carol)
+    for chat in (stage.group, second, stage.news):
+        stage.make_admin(chat)
+    stage.alice.join(stage.news)
+    stage.alice.join(stage.group)
+    stage.alice.join(second)
+    await stage.start()
+    await protect(stage, stage.news)
+    await say(stage, stage.carol, second, "/protect @news")
+
+    stage.alice.leave(stage.news)
+    await stage.settle()
+    assert not stage.group.can_write(stage.alice)
+    assert not second.can_write(stage.alice)
+
+    stage.alice.join(stage.news)
+    await stage.settle()
+    assert stage.group.can_write(stage.alice)
+    assert second.can_write(stage.alice)
+
+
+async def test_one_group_requires_two_channels_and_releases_only_when_both_are_joined(
+    stage: Stage,
+) -> None:
+    talks = stage.sim.create_channel("Talks", owner=stage.carol)  # private: no username
+    for chat in (stage.group, stage.news, talks):
+        stage.make_admin(chat)
+    stage.alice.join(stage.group)
+    await stage.start()
+    await say(stage, stage.carol, stage.group, f"/protect @news {talks.peer_id}")
+
+    await say(stage, stage.alice, stage.group, "hi")
+    (notice,) = notices_for(stage.group, stage.bot, stage.alice)
+    urls = [b.url for row in notice.buttons for b in row if b.url]
+    assert "https://t.me/news" in urls
+    assert any(url in urls for url in talks.invite_links()), "an invite link for the private one"
+
+    stage.alice.join(stage.news)
+    await stage.settle()
+    assert not stage.group.can_write(stage.alice), "one of two is not enough"
+
+    stage.alice.join(talks)
+    await stage.settle()
+    assert stage.group.can_write(stage.alice)
+
+
+async def test_a_member_who_leaves_a_channel_but_not_the_group_is_the_only_one_muted(
+    stage: Stage,
+) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    for user in (stage.alice, stage.bob):
+        user.join(stage.news)
+        user.join(stage.group)
+    outsider = stage.user("Olga")
+    outsider.join(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+
+    stage.alice.leave(stage.news)
+    outsider.leave(stage.news)
+    await stage.settle()
+
+    assert not stage.group.can_write(stage.alice)
+    assert stage.group.can_write(stage.bob)
+    assert (
+        not stage.group.is_member(outsider) and notices_for(stage.group, stage.bot, outsider) == []
+    )
