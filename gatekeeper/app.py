@@ -56,6 +56,7 @@ class App:
     notices: Notices
     links: LinkHealth
     gate: Gate
+    enforcer: Enforcer
     admin: Admin
     handlers: Handlers
     redis: Redis | None = None
@@ -98,7 +99,6 @@ class App:
         self.handlers.me_username = me.username
         await self._load_admins()
         await self.gateway.set_commands(BOT_COMMANDS)
-        self.metrics.protected_groups.set(sum(r.enforced for r in self.registry.rules.values()))
         if self.settings.health_port >= 0:
             self.health = HealthServer(
                 self.metrics, host=self.settings.health_host, port=self.settings.health_port
@@ -125,6 +125,7 @@ class App:
     async def sweep(self) -> None:
         """Periodic chores: expired notices go, unhealthy links are looked at again."""
         await self.notices.sweep()
+        await self.enforcer.retry_due()
         now = self.clock.now()
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -209,9 +210,22 @@ def build(
         notices=notices,
         links=links,
         gate=gate,
+        enforcer=enforcer,
         admin=admin,
         handlers=handlers,
         redis=redis,
     )
     app_tasks.append(app)
+    _observe(metrics, registry, memory)
     return app
+
+
+def _observe(metrics: Metrics, registry: Registry, memory: MembershipMemory) -> None:
+    """Gauges read the bot's state when scraped, so they can never drift from it."""
+    rules = registry.rules
+    metrics.cache_entries.set_function(lambda: len(memory))
+    metrics.restrictions_active.set_function(lambda: len(registry.restrictions))
+    metrics.protected_groups.set_function(lambda: sum(r.enforced for r in rules.values()))
+    metrics.unhealthy_links.set_function(
+        lambda: sum(not link.healthy for r in rules.values() for link in r.links)
+    )

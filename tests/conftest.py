@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from gatekeeper.sim.stage import Stage
+
 
 def _require(variable: str) -> str:
     value = os.environ.get(variable)
@@ -67,3 +69,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 @pytest.fixture
 def redis_url() -> str:
     return _require("GATEKEEPER_TEST_REDIS_URL")
+
+
+@pytest.fixture
+async def stage(database_url: str, tmp_path: Path) -> AsyncIterator[Stage]:
+    """The simulated Telegram with the real bot on it, once on SQLite and once on PostgreSQL."""
+    stage = Stage(database_url, session=tmp_path / "bot.session")
+    try:
+        yield stage
+    finally:
+        await stage.stop()

@@ -34,6 +34,7 @@ class Enforcer:
         self._notices = notices
         self._clock = clock
         self._metrics = metrics
+        self._later: list[tuple[float, tuple[Action, ...], str | None]] = []
         self._locks: WeakValueDictionary[tuple[int, int], asyncio.Lock] = WeakValueDictionary()
 
     def _lock(self, group_id: int, user_id: int) -> asyncio.Lock:
@@ -57,9 +58,26 @@ class Enforcer:
                         await self._notice(action, name)
                 elif isinstance(action, Release):
                     await self.release(action.group_id, action.user_id)
-            except (ChatUnreachable, FloodWaited) as error:
+            except FloodWaited as error:
+                # Telegram asks us to slow down: try again once the wait is over.
+                batch: list[Action] = [action]
+                if isinstance(action, Mute):
+                    batch += [a for a in actions if isinstance(a, SendNotice) and _same(a, action)]
+                self._later.append((self._clock.now() + error.seconds, tuple(batch), name))
+                log.warning("action_postponed", action=repr(action), seconds=error.seconds)
+                self._metrics.decision("postponed")
+            except ChatUnreachable as error:
                 log.warning("action_failed", action=repr(action), reason=str(error))
                 self._metrics.decision("failed")
+
+    async def retry_due(self) -> int:
+        """Carry out the actions postponed by flood waits whose wait is over; how many."""
+        now = self._clock.now()
+        due = [item for item in self._later if item[0] <= now]
+        self._later = [item for item in self._later if item[0] > now]
+        for _, batch, name in due:
+            await self.apply(batch, name=name)
+        return len(due)
 
     async def mute(self, action: Mute) -> bool:
         """Mute a member, unless they are an admin, gone, or already muted by anyone."""
@@ -106,6 +124,7 @@ class Enforcer:
             return False
         await self._gateway.restrict(group_id, user_id, restriction.previous)
         await self._registry.drop_restriction(group_id, user_id)
+        self._notices.forget_waiting(group_id, user_id)
         await self._notices.remove(group_id, restriction.notice_message_id)
         await self._registry.storage.audit.record(
             "release", at=self._clock.now(), group_id=group_id, user_id=user_id
@@ -122,3 +141,7 @@ class Enforcer:
         )
         if message_id is not None:
             await self._registry.set_notice(action.group_id, action.user_id, message_id)
+
+
+def _same(notice: SendNotice, mute: Mute) -> bool:
+    return (notice.group_id, notice.user_id) == (mute.group_id, mute.user_id)

@@ -167,7 +167,7 @@ class Gate:
             return Answer("One moment: I am still checking. Try again in a few seconds.")
         self._last_verify[key] = now
         if self._registry.restriction(group_id, presser_id) is None:
-            if request.user_id != presser_id:
+            if request.user_id not in (presser_id, 0):
                 return Answer("This button is for someone else. You can write here already. 🙂")
             return Answer("You are not muted here: you can write already. 🙂")
         rules = self._registry.rules.get(group_id)

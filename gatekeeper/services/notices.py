@@ -38,6 +38,9 @@ class Notices:
         self._last_notice: dict[tuple[ChatId, UserId], float] = {}
         self._sent: dict[ChatId, deque[float]] = defaultdict(deque)
         self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
+        # Members muted while the group's budget was spent: told together when it allows.
+        self._waiting: dict[ChatId, dict[UserId, tuple[str | None, tuple[Channel, ...], float]]]
+        self._waiting = defaultdict(dict)
 
     def allowed(self, group_id: ChatId, user_id: UserId) -> bool:
         last = self._last_notice.get((group_id, user_id))
@@ -62,8 +65,12 @@ class Notices:
         ttl: float,
     ) -> int | None:
         """Post a notice with a button per channel; its message id, or None if skipped."""
-        if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
+        if not self.allowed(group_id, user_id):
             self._metrics.decision("notice_skipped")
+            return None
+        if not self._take_budget(group_id):
+            self._waiting[group_id][user_id] = (name, tuple(channels), ttl)
+            self._metrics.decision("notice_batched")
             return None
         self._last_notice[(group_id, user_id)] = self._clock.now()
         if name is None:
@@ -78,10 +85,17 @@ class Notices:
             self.delete_later(group_id, message_id, ttl)
         return message_id
 
-    async def say(self, group_id: ChatId, text: str, *, ttl: float | None = None) -> int | None:
-        """A message from the bot to a group, counted against its budget."""
+    async def say(
+        self,
+        group_id: ChatId,
+        text: str,
+        *,
+        ttl: float | None = None,
+        reply_to: int | None = None,
+    ) -> int | None:
+        """A message from the bot to a group: always sent, but counted against the budget."""
         self._take_budget(group_id)
-        message_id = await self._gateway.send(group_id, text)
+        message_id = await self._gateway.send(group_id, text, reply_to=reply_to)
         if message_id is not None and ttl is not None:
             self.delete_later(group_id, message_id, ttl)
         return message_id
@@ -89,8 +103,31 @@ class Notices:
     def delete_later(self, chat_id: ChatId, message_id: int, after: float) -> None:
         heapq.heappush(self._due, (self._clock.now() + after, chat_id, message_id))
 
+    def forget_waiting(self, group_id: ChatId, user_id: UserId) -> None:
+        """A member no longer needs telling (released before their turn came)."""
+        self._waiting.get(group_id, {}).pop(user_id, None)
+
+    async def _send_batches(self) -> None:
+        for group_id, waiting in list(self._waiting.items()):
+            if not waiting or not self._take_budget(group_id):
+                continue
+            del self._waiting[group_id]
+            people = ", ".join(mention(u, name) for u, (name, _, _) in waiting.items())
+            channels = list({c.id: c for _, found, _ in waiting.values() for c in found}.values())
+            ttl = max(ttl for _, _, ttl in waiting.values())
+            message_id = await self._gateway.send(
+                group_id,
+                f"{people}: this chat is for subscribers of "
+                f"{', '.join(c.label for c in channels)}. Join, then press **I have joined**.",
+                buttons=notice_buttons(channels, encode_verify(0)),
+            )
+            if message_id is not None:
+                self._metrics.decision("notice")
+                self.delete_later(group_id, message_id, ttl)
+
     async def sweep(self) -> int:
-        """Delete every message whose time has come; how many."""
+        """Send notices that waited for the budget; delete messages whose time has come."""
+        await self._send_batches()
         now = self._clock.now()
         due: dict[ChatId, list[int]] = defaultdict(list)
         while self._due and self._due[0][0] <= now:

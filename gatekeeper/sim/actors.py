@@ -170,6 +170,17 @@ class SimUser:
             chat.state, user.id, rights, self.sim.ops.normalize_until(until), self.id
         )
 
+    def approve_join(self, chat: SimChat, user: SimUser) -> None:
+        """As an admin, approve a pending join request by hand (no ChatAction fires for it)."""
+        if not chat.state.has_admin_right(self.id, "invite_users"):
+            raise SimRefused("CHAT_ADMIN_REQUIRED", f"{self} cannot approve in {chat}")
+        if chat.state.join_requests.pop(user.id, None) is None:
+            raise SimRefused("HIDE_REQUESTER_MISSING", f"{user} did not ask to join {chat}")
+        self.sim.ops.join(chat.state, user.id, actor_id=self.id)
+        action = types.MessageActionChatJoinedByRequest()
+        note = SimMessage(0, chat.id, self.sim.ops.now(), sender_user_id=user.id, action=action)
+        self.sim.ops.post(chat.state, note)
+
     def unrestrict(self, chat: SimChat, user: SimUser) -> None:
         self.restrict(chat, user)
 

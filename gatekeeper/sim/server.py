@@ -150,6 +150,17 @@ class SimTelegram:
             raise NotImplementedError(f"sim does not model {name}")
         return handler(Call(self, sender, inner))
 
+    def time_passed(self, seconds: float) -> None:
+        """Tell connected clients that `seconds` went by on the sim's clock.
+
+        Telethon remembers flood waits per request type in real time (time.time()); shifting
+        that memory keeps it in step with a frozen clock that a test advances.
+        """
+        for sender in self.hub.connected:
+            waits = sender.client._flood_waited_requests
+            for constructor, due in list(waits.items()):
+                waits[constructor] = due - seconds
+
     # -- settling ------------------------------------------------------------------------
     def _busy(self) -> tuple[bool, bool]:
         """(anything pending, a client is waiting out a possible gap)."""

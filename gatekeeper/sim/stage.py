@@ -26,7 +26,9 @@ class Stage:
         session: Path | None = None,
         redis_url: str | None = None,
         seed: int = 0,
+        health_port: int = -1,
     ) -> None:
+        self.health_port = health_port
         self.clock = FrozenClock()
         self.sim = SimTelegram(clock=self.clock, seed=seed)
         self.database_url = database_url
@@ -48,7 +50,7 @@ class Stage:
             bot_token=self.bot.token,
             database_url=self.database_url,
             redis_url=self.redis_url,
-            health_port=-1,
+            health_port=self.health_port,
         )
 
     def make_admin(self, chat: SimChat) -> None:
@@ -89,6 +91,7 @@ class Stage:
     async def pass_time(self, seconds: float) -> None:
         """Let time go by and the bot do its periodic chores."""
         self.clock.advance(seconds)
+        self.sim.time_passed(seconds)
         if self.app is not None:
             await self.app.sweep()
         await self.settle()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -82,13 +83,18 @@ class Gateway:
         self._blocked_until: dict[str, float] = {}
 
     async def _call(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run one request, honouring flood waits: short ones are slept, long ones raise."""
+        """Run one request, honouring flood waits: short ones are slept, long ones raise.
+
+        Telegram's wait is remembered per method (as Telethon does per request type), so a long
+        wait on one call makes every later call of that method fail fast until it is over.
+        """
         for _attempt in range(3):
             wait = self._blocked_until.get(method, 0.0) - self._clock.now()
             if wait > self._max_flood_sleep:
-                raise FloodWaited(method, int(wait))
+                raise FloodWaited(method, math.ceil(wait))
             if wait > 0:
                 await asyncio.sleep(wait)
+                self._blocked_until.pop(method, None)
             try:
                 result = await call()
             except errors.FloodWaitError as error:
@@ -101,7 +107,8 @@ class Gateway:
                 raise
             self._metrics.telegram_request(method, "ok")
             return result
-        raise FloodWaited(method, int(self._blocked_until.get(method, 0.0) - self._clock.now()))
+        wait = self._blocked_until.get(method, 0.0) - self._clock.now()
+        raise FloodWaited(method, max(1, math.ceil(wait)))
 
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         """Where a user stands in a chat; ChatUnreachable when the bot cannot tell."""

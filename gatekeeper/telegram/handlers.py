@@ -136,12 +136,13 @@ class Handlers:
             return
         if not await self._may_configure(group_id, message):
             self._metrics.decision("command_refused")
-            refusal = await self._gateway.send(
-                group_id, f"Only this group's admins can use /{name}.", reply_to=message.id
+            await self._notices.say(
+                group_id,
+                f"Only this group's admins can use /{name}.",
+                ttl=REFUSAL_TTL,
+                reply_to=message.id,
             )
             self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
-            if refusal is not None:
-                self._notices.delete_later(group_id, refusal, REFUSAL_TTL)
             return
         if name == "protect":
             reply = await self._admin.protect(group_id, title, args)
@@ -156,7 +157,7 @@ class Handlers:
         await self._reply(group_id, message.id, reply)
 
     async def _reply(self, group_id: int, message_id: int, text: str) -> None:
-        await self._gateway.send(group_id, text, reply_to=message_id)
+        await self._notices.say(group_id, text, reply_to=message_id)
 
     async def _may_configure(self, group_id: int, message: Any) -> bool:
         """The creator, an admin with the right to ban, or an anonymous admin."""

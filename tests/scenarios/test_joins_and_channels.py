@@ -108,3 +108,52 @@ async def test_a_member_who_leaves_a_channel_but_not_the_group_is_the_only_one_m
     assert (
         not stage.group.is_member(outsider) and notices_for(stage.group, stage.bot, outsider) == []
     )
+
+
+async def test_a_member_approved_from_a_join_request_is_checked_at_once(stage: Stage) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+
+    stage.alice.request_join(stage.group)
+    await stage.settle()
+    stage.carol.approve_join(stage.group, stage.alice)
+    await stage.settle()
+
+    assert stage.group.is_member(stage.alice)
+    assert not stage.group.can_write(stage.alice)
+    assert len(notices_for(stage.group, stage.bot, stage.alice)) == 1
+
+
+async def test_a_crowd_arriving_at_once_is_muted_but_notices_keep_to_telegrams_budget(
+    stage: Stage,
+) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+    crowd = [stage.user(f"Visitor {i}") for i in range(30)]
+
+    for visitor in crowd:
+        visitor.join(stage.group)
+    await stage.settle()
+
+    assert not any(stage.group.can_write(v) for v in crowd), "everyone is muted"
+    bot_messages = [m for m in stage.group.messages() if m.sender_user_id == stage.bot.id]
+    notices = [m for m in bot_messages if m.buttons]
+    assert len(notices) == 19, "20 a minute, one of which was the reply to /protect"
+
+    untold = [v for v in crowd if not notices_for(stage.group, stage.bot, v)]
+    assert len(untold) == 11
+
+    await stage.pass_time(60)
+    batch = [m for m in stage.group.messages() if m.buttons][-1]
+    assert all(v.first_name in batch.text for v in untold), "the rest are told together"
+    assert sum(1 for m in stage.group.messages() if m.buttons) == 20
+
+    late = untold[-1]
+    late.join(stage.news)
+    await stage.settle()
+    query = await late.press(batch)
+    assert query.answered and stage.group.can_write(late)
