@@ -78,6 +78,11 @@ class App:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def busy(self) -> bool:
+        """Whether background work spawned by the bot is still running."""
+        return bool(self._tasks)
+
     async def drain(self) -> None:
         """Wait until the background work spawned so far (and anything it spawns) is done."""
         while self._tasks:
@@ -98,6 +103,7 @@ class App:
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = int(me.id)
         self.handlers.me_username = me.username
         await self._load_admins()
+        self._resume()
         await self.gateway.set_commands(BOT_COMMANDS)
         if self.settings.health_port >= 0:
             self.health = HealthServer(
@@ -114,29 +120,51 @@ class App:
     async def _load_admins(self) -> None:
         """Each protected group's admins, so that the hot path can exempt them from memory."""
         for group_id, rules in self.registry.rules.items():
-            if rules.enforced:
+            if rules.enforced and group_id not in self.registry.admins:
                 try:
                     admins = await self.gateway.admins(group_id)
                 except (ChatUnreachable, FloodWaited, errors.RPCError) as error:
                     log.warning("admins_unavailable", group_id=group_id, error=str(error))
-                    continue
+                    continue  # tried again at the next sweep
                 self.registry.set_admins(group_id, frozenset(admins))
 
-    async def sweep(self) -> None:
-        """Periodic chores: expired notices go, unhealthy links are looked at again."""
-        await self.notices.sweep()
-        await self.enforcer.retry_due()
+    def _resume(self) -> None:
+        """Pick up what a previous run left: notices to remove, mutes to re-check."""
         now = self.clock.now()
+        for restriction in self.registry.restrictions.values():
+            rules = self.registry.rules.get(restriction.group_id)
+            if restriction.notice_message_id is not None:
+                ttl = rules.settings.notice_ttl if rules else 0
+                left = max(0.0, restriction.imposed_at + ttl - now)
+                self.notices.delete_later(restriction.group_id, restriction.notice_message_id, left)
+        for group_id in {r.group_id for r in self.registry.restrictions.values()}:
+            # Members who qualified while the bot was away, or groups unprotected meanwhile.
+            self.spawn(self.gate.recheck_muted(group_id))
+
+    async def sweep(self) -> None:
+        """Periodic chores, each on its own so that one failing does not stop the others."""
+        now = self.clock.now()
+        chores: list[tuple[str, Awaitable[object]]] = [
+            ("notices", self.notices.sweep()),
+            ("postponed", self.enforcer.retry_due()),
+            ("admins", self._load_admins()),
+        ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
-            await self.links.probe()
+            chores.append(("links", self.links.probe()))
+        for name, chore in chores:
+            try:
+                await chore
+            except Exception:
+                log.exception("chore_failed", chore=name)
+        self.gate.forget_old()
+        self.handlers.forget_old()
 
     async def run(self) -> None:
         await self.start()
         try:
             while self.client.is_connected():
-                with contextlib.suppress(Exception):
-                    await self.sweep()
+                await self.sweep()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(asyncio.shield(self.client.disconnected), SWEEP_INTERVAL)
         finally:
@@ -197,6 +225,7 @@ def build(
         links=links,
         notices=notices,
         metrics=metrics,
+        clock=clock,
         concurrency=settings.concurrency,
     )
     app = App(
@@ -216,6 +245,9 @@ def build(
         redis=redis,
     )
     app_tasks.append(app)
+    links.on_healed = lambda group_id, channel_id: app.spawn(
+        gate.recheck_muted(group_id, channel_id)
+    )
     _observe(metrics, registry, memory)
     return app
 

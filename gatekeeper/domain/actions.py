@@ -11,6 +11,7 @@ from gatekeeper.domain.model import Channel, ChatId, UserId
 class DeleteMessage:
     group_id: ChatId
     message_id: int
+    author_id: UserId | None = None  # spared if the mute finds them an admin or a bot
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ class Sender:
     kind: SenderKind
     peer_id: int  # user id, or the marked id of the channel/group the post is sent as
     is_admin: bool = False  # creator or admin of the group
+    is_bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)

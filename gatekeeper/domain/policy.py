@@ -31,7 +31,7 @@ def needs_check(rules: GroupRules) -> tuple[ChatId, ...]:
 
 def is_exempt(message: MessagePosted, rules: GroupRules) -> bool:
     sender = message.sender
-    if message.is_service or sender.is_admin:
+    if message.is_service or sender.is_admin or sender.is_bot:
         return True
     if sender.kind in (SenderKind.SELF, SenderKind.GROUP, SenderKind.LINKED_CHANNEL):
         return True
@@ -55,10 +55,9 @@ def on_message(
     if not missing:
         return []
     user_id = message.sender.peer_id
-    actions: list[Action] = []
+    actions = _mute(rules, user_id, missing, notice_allowed=notice_allowed)
     if rules.settings.on_violation is OnViolation.DELETE_AND_MUTE:
-        actions.append(DeleteMessage(rules.group_id, message.message_id))
-    actions.extend(_mute(rules, user_id, missing, notice_allowed=notice_allowed))
+        actions.insert(1, DeleteMessage(rules.group_id, message.message_id, user_id))
     return actions
 
 

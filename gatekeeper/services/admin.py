@@ -16,11 +16,12 @@ from gatekeeper.domain.commands import (
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules, OnViolation
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 
 log = structlog.get_logger(__name__)
 
 Spawn = Callable[[Awaitable[object]], None]
+LINKED_RECHECK = 600.0
 
 
 class Admin:
@@ -37,6 +38,7 @@ class Admin:
         self._gate = gate
         self._clock = clock
         self._spawn = spawn
+        self._linked_checked: dict[ChatId, float] = {}
         self.bot_id = 0
 
     async def refresh_group(self, group_id: ChatId, title: str) -> GroupRules:
@@ -50,6 +52,26 @@ class Admin:
         rules = await self._registry.refresh(group_id)
         assert rules is not None
         return rules
+
+    async def refresh_linked(self, group_id: ChatId) -> ChatId | None:
+        """The group's linked channel, asked of Telegram at most once per LINKED_RECHECK."""
+        rules = self._registry.rules.get(group_id)
+        current = rules.linked_channel_id if rules else None
+        now = self._clock.now()
+        if (
+            rules is None
+            or now - self._linked_checked.get(group_id, float("-inf")) < LINKED_RECHECK
+        ):
+            return current
+        self._linked_checked[group_id] = now
+        try:
+            linked = await self._gateway.linked_chat(group_id)
+        except (ChatUnreachable, FloodWaited):
+            return current
+        if linked != current:
+            await self._registry.storage.groups.ensure_group(group_id, rules.title, linked)
+            await self._registry.refresh(group_id)
+        return linked
 
     async def protect(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:
         if not args:
@@ -184,11 +206,21 @@ class Admin:
         self._spawn(self._gate.release_all(group_id))
         return f"Protection is off. Releasing the {muted} member(s) I muted."
 
-    def status(self, group_id: ChatId) -> str:
+    async def status(self, group_id: ChatId) -> str:
         rules = self._registry.rules.get(group_id)
         if rules is None or not rules.links:
             return "Protection is off: no channels are linked. Start with /protect @channel"
-        lines = [f"🛡 Protection: {'on' if rules.protected else 'off'}", "Channels:"]
+        lines = [f"🛡 Protection: {'on' if rules.protected else 'off'}"]
+        try:
+            me = await self._gateway.standing(group_id, self.bot_id)
+        except (ChatUnreachable, FloodWaited):
+            me = None
+        if me is not None and not (me.is_admin and me.can_ban and me.can_delete):
+            lines.append(
+                "⚠️ I need the rights to ban users and delete messages here: "
+                "nobody can be muted until I have them."
+            )
+        lines.append("Channels:")
         for link in rules.links:
             health = "✅ healthy" if link.healthy else f"⚠️ {link.problem or 'unreachable'}"
             lines.append(f"• {link.channel.label}: {health}")

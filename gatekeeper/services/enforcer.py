@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from enum import Enum
 from weakref import WeakValueDictionary
 
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.actions import Action, DeleteMessage, Mute, Release, SendNotice
-from gatekeeper.domain.model import Restriction
+from gatekeeper.domain.actions import Action, DeleteMessage, Mute, SendNotice
+from gatekeeper.domain.model import BannedRights, Restriction
 from gatekeeper.domain.rights import is_muted, muted
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 log = structlog.get_logger(__name__)
+
+UNTIL_MARGIN = 30  # Telegram reads an until_date closer than this as "forever"
+
+
+class MuteOutcome(Enum):
+    MUTED = "muted"
+    ALREADY = "already"  # the bot has them muted already
+    SPARED = "spared"  # an admin, a bot, or not a member: their message stays too
+    NOT_OURS = "not_ours"  # already restricted by an admin: left alone
 
 
 class Enforcer:
@@ -37,38 +47,49 @@ class Enforcer:
         self._later: list[tuple[float, tuple[Action, ...], str | None]] = []
         self._locks: WeakValueDictionary[tuple[int, int], asyncio.Lock] = WeakValueDictionary()
 
-    def _lock(self, group_id: int, user_id: int) -> asyncio.Lock:
+    def lock(self, group_id: int, user_id: int) -> asyncio.Lock:
+        """One member of one group is muted or released by one task at a time."""
         lock = self._locks.get((group_id, user_id))
         if lock is None:
             lock = self._locks[(group_id, user_id)] = asyncio.Lock()
         return lock
 
     async def apply(self, actions: Sequence[Action], *, name: str | None = None) -> None:
-        muted_now: set[tuple[int, int]] = set()
+        outcomes: dict[tuple[int, int], MuteOutcome] = {}
         for action in actions:
             try:
-                if isinstance(action, DeleteMessage):
-                    await self._gateway.delete(action.group_id, [action.message_id])
-                    self._metrics.decision("delete")
-                elif isinstance(action, Mute):
-                    if await self.mute(action):
-                        muted_now.add((action.group_id, action.user_id))
-                elif isinstance(action, SendNotice):
-                    if (action.group_id, action.user_id) in muted_now:
-                        await self._notice(action, name)
-                elif isinstance(action, Release):
-                    await self.release(action.group_id, action.user_id)
+                await self._apply_one(action, outcomes, name)
             except FloodWaited as error:
                 # Telegram asks us to slow down: try again once the wait is over.
                 batch: list[Action] = [action]
                 if isinstance(action, Mute):
                     batch += [a for a in actions if isinstance(a, SendNotice) and _same(a, action)]
+                    outcomes[(action.group_id, action.user_id)] = MuteOutcome.ALREADY
                 self._later.append((self._clock.now() + error.seconds, tuple(batch), name))
                 log.warning("action_postponed", action=repr(action), seconds=error.seconds)
                 self._metrics.decision("postponed")
-            except ChatUnreachable as error:
+            except (ChatUnreachable, UserUnreachable) as error:
                 log.warning("action_failed", action=repr(action), reason=str(error))
                 self._metrics.decision("failed")
+
+    async def _apply_one(
+        self,
+        action: Action,
+        outcomes: dict[tuple[int, int], MuteOutcome],
+        name: str | None,
+    ) -> None:
+        if isinstance(action, Mute):
+            outcomes[(action.group_id, action.user_id)] = await self.mute(action)
+        elif isinstance(action, DeleteMessage):
+            author = (action.group_id, action.author_id or 0)
+            if outcomes.get(author) is not MuteOutcome.SPARED:
+                await self._gateway.delete(action.group_id, [action.message_id])
+                self._metrics.decision("delete")
+        elif isinstance(action, SendNotice):
+            if outcomes.get((action.group_id, action.user_id)) is MuteOutcome.MUTED:
+                await self._notice(action, name)
+        else:
+            await self.release(action.group_id, action.user_id)
 
     async def retry_due(self) -> int:
         """Carry out the actions postponed by flood waits whose wait is over; how many."""
@@ -79,28 +100,28 @@ class Enforcer:
             await self.apply(batch, name=name)
         return len(due)
 
-    async def mute(self, action: Mute) -> bool:
-        """Mute a member, unless they are an admin, gone, or already muted by anyone."""
-        async with self._lock(action.group_id, action.user_id):
+    async def mute(self, action: Mute) -> MuteOutcome:
+        async with self.lock(action.group_id, action.user_id):
             return await self._mute(action)
 
-    async def _mute(self, action: Mute) -> bool:
+    async def _mute(self, action: Mute) -> MuteOutcome:
+        """Mute a member, unless they are an admin, a bot, gone, or already muted by anyone."""
         group_id, user_id = action.group_id, action.user_id
         if self._registry.restriction(group_id, user_id) is not None:
-            return False
+            return MuteOutcome.ALREADY
         standing = await self._gateway.standing(group_id, user_id)
-        if not standing.is_member or standing.is_admin:
-            if standing.is_admin:
-                self._registry.set_admin(group_id, user_id, True)
-            return False
-        if is_muted(standing.rights):
-            return False  # restricted by an admin: not ours to touch
-        if not await self._gateway.restrict(group_id, user_id, muted(standing.rights)):
+        if standing.is_admin:
             self._registry.set_admin(group_id, user_id, True)
-            return False
-        restriction = Restriction(
-            group_id, user_id, standing.rights, self._clock.now(), action.missing
-        )
+            return MuteOutcome.SPARED
+        if not standing.is_member or standing.is_bot:
+            return MuteOutcome.SPARED
+        previous = self._current(standing.rights)
+        if is_muted(previous):
+            return MuteOutcome.NOT_OURS
+        if not await self._gateway.restrict(group_id, user_id, muted(previous)):
+            self._registry.set_admin(group_id, user_id, True)
+            return MuteOutcome.SPARED
+        restriction = Restriction(group_id, user_id, previous, self._clock.now(), action.missing)
         await self._registry.add_restriction(restriction)
         await self._registry.storage.audit.record(
             "mute",
@@ -111,27 +132,40 @@ class Enforcer:
         )
         self._metrics.decision("mute")
         log.info("muted", group_id=group_id, user_id=user_id, missing=action.missing)
-        return True
+        return MuteOutcome.MUTED
+
+    def _current(self, rights: BannedRights) -> BannedRights:
+        """Rights as they will stand from now on: a restriction about to expire is none."""
+        if rights.until is not None and rights.until <= self._clock.now() + UNTIL_MARGIN:
+            return BannedRights()
+        return rights
 
     async def release(self, group_id: int, user_id: int) -> bool:
         """Lift a mute the bot imposed, restoring the member's previous rights exactly."""
-        async with self._lock(group_id, user_id):
+        async with self.lock(group_id, user_id):
             return await self._release(group_id, user_id)
 
     async def _release(self, group_id: int, user_id: int) -> bool:
         restriction = self._registry.restriction(group_id, user_id)
         if restriction is None:
             return False
-        await self._gateway.restrict(group_id, user_id, restriction.previous)
+        standing = await self._gateway.standing(group_id, user_id)
+        ours = muted(restriction.previous).flags
+        if standing.rights.flags == ours:
+            await self._gateway.restrict(group_id, user_id, self._current(restriction.previous))
+            outcome = "release"
+        else:
+            # Someone else changed their rights: that decision stands.
+            outcome = "release_taken_over"
         await self._registry.drop_restriction(group_id, user_id)
         self._notices.forget_waiting(group_id, user_id)
         await self._notices.remove(group_id, restriction.notice_message_id)
         await self._registry.storage.audit.record(
-            "release", at=self._clock.now(), group_id=group_id, user_id=user_id
+            outcome, at=self._clock.now(), group_id=group_id, user_id=user_id
         )
-        self._metrics.decision("release")
-        log.info("released", group_id=group_id, user_id=user_id)
-        return True
+        self._metrics.decision(outcome)
+        log.info(outcome, group_id=group_id, user_id=user_id)
+        return outcome == "release"
 
     async def _notice(self, action: SendNotice, name: str | None) -> None:
         rules = self._registry.rules.get(action.group_id)

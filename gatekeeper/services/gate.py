@@ -21,7 +21,7 @@ from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 log = structlog.get_logger(__name__)
 
@@ -69,7 +69,11 @@ class Gate:
         if verdicts is not None and all(v is Verdict.MEMBER for v in verdicts.values()):
             return  # the hot path: a known subscriber, answered from memory
         if verdicts is None:
-            verdicts = await self._membership.verdicts(channels, user_id)
+            try:
+                verdicts = await self._membership.verdicts(channels, user_id)
+            except FloodWaited as error:
+                log.warning("check_postponed", group_id=message.group_id, reason=str(error))
+                return  # cannot tell now: the member is not punished for Telegram's limits
             rules = self._registry.rules.get(message.group_id, rules)  # health may have changed
         actions = policy.on_message(
             message,
@@ -92,7 +96,12 @@ class Gate:
         self._recent_joins[key] = now
         if joined.is_admin or self._registry.is_admin(joined.group_id, joined.user_id):
             return
-        verdicts = await self._membership.verdicts(policy.needs_check(rules), joined.user_id)
+        try:
+            verdicts = await self._membership.verdicts(policy.needs_check(rules), joined.user_id)
+        except FloodWaited as error:
+            self._recent_joins.pop(key, None)  # a repeat of this join may try again
+            log.warning("check_postponed", group_id=joined.group_id, reason=str(error))
+            return
         rules = self._registry.rules.get(joined.group_id, rules)
         actions = policy.on_join(
             joined,
@@ -105,13 +114,20 @@ class Gate:
     async def on_channel_change(self, change: ChannelMembershipChanged) -> None:
         """A subscription changed: mute in every group that needs it, or release."""
         await self._membership.record(change.channel_id, change.user_id, change.is_member)
-        if change.left:
-            for rules in self._registry.groups_requiring(change.channel_id):
-                await self._recheck_member(rules.group_id, change.user_id)
-        elif change.joined:
-            for restriction in self._registry.restrictions_of(change.user_id):
-                if change.channel_id in self._registry.rules[restriction.group_id].channel_ids:
-                    await self._recheck_member(restriction.group_id, change.user_id)
+        if not (change.left or change.joined):
+            return
+        for rules in self._registry.groups_requiring(change.channel_id):
+            group_id = rules.group_id
+            if change.joined:
+                # A mute of this member may be under way: let it land, then look.
+                async with self._enforcer.lock(group_id, change.user_id):
+                    pass
+                if self._registry.restriction(group_id, change.user_id) is None:
+                    continue
+            try:
+                await self._recheck_member(group_id, change.user_id)
+            except (FloodWaited, ChatUnreachable, UserUnreachable) as error:
+                log.warning("recheck_failed", group_id=group_id, reason=str(error))
 
     async def _recheck_member(self, group_id: ChatId, user_id: UserId) -> bool:
         """Re-evaluate one member of one group; True if the bot now has them muted."""
@@ -124,7 +140,7 @@ class Gate:
                 return False
             try:
                 standing = await self._gateway.standing(group_id, user_id)
-            except ChatUnreachable:
+            except (ChatUnreachable, UserUnreachable):
                 return False
             if not standing.is_member or standing.is_admin:
                 return False
@@ -147,14 +163,32 @@ class Gate:
         for restriction in self._registry.restrictions_in(group_id):
             try:
                 released += await self._enforcer.release(group_id, restriction.user_id)
-            except ChatUnreachable as error:
+            except (ChatUnreachable, UserUnreachable, FloodWaited) as error:
                 log.warning("release_failed", group_id=group_id, reason=str(error))
         return released
 
-    async def recheck_muted(self, group_id: ChatId) -> None:
-        """After the group's requirements changed: release whoever now meets them."""
+    async def recheck_muted(self, group_id: ChatId, channel_id: ChatId | None = None) -> None:
+        """Release whoever the bot muted here and now meets the requirements (fresh checks).
+
+        Only those muted for `channel_id`, if given.
+        """
         for restriction in self._registry.restrictions_in(group_id):
-            await self._recheck_member(group_id, restriction.user_id)
+            if channel_id is not None and channel_id not in restriction.missing:
+                continue
+            try:
+                await self._recheck_member(group_id, restriction.user_id)
+            except (FloodWaited, ChatUnreachable, UserUnreachable) as error:
+                log.warning("recheck_failed", group_id=group_id, reason=str(error))
+
+    def forget_old(self) -> None:
+        """Drop de-duplication and rate-limit entries that no longer matter."""
+        now = self._clock.now()
+        for table, window in (
+            (self._recent_joins, JOIN_DEDUP_SECONDS),
+            (self._last_verify, VERIFY_INTERVAL),
+        ):
+            for key in [k for k, at in table.items() if now - at >= window]:
+                del table[key]
 
     async def on_verify(self, group_id: ChatId, presser_id: UserId, data: bytes | None) -> Answer:
         """The "I have joined" button: checks whoever pressed it, never the notice's subject."""
@@ -173,7 +207,10 @@ class Gate:
         rules = self._registry.rules.get(group_id)
         if rules is None:
             return Answer("This group is not protected any more.")
-        still_muted = await self._recheck_member(group_id, presser_id)
+        try:
+            still_muted = await self._recheck_member(group_id, presser_id)
+        except (FloodWaited, ChatUnreachable, UserUnreachable):
+            return Answer("Telegram is busy right now: please press again in a minute.")
         if not still_muted:
             self._registry.verified[group_id].add(presser_id)
             return Answer("Welcome! Thanks for joining: you can write now. 🎉")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
+from collections.abc import Callable
+
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.model import ChatId
+from gatekeeper.domain.model import ChannelLink, ChatId
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 log = structlog.get_logger(__name__)
 
@@ -21,10 +25,16 @@ class LinkHealth:
         self._registry = registry
         self._notices = notices
         self._clock = clock
+        self._locks: dict[ChatId, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.bot_id = 0
+        self.on_healed: Callable[[ChatId, ChatId], None] = lambda group_id, channel_id: None
 
     async def broken(self, channel_id: ChatId, problem: str) -> None:
         """The bot cannot check this channel: mark every link to it, tell each group once."""
+        async with self._locks[channel_id]:
+            await self._broken(channel_id, problem)
+
+    async def _broken(self, channel_id: ChatId, problem: str) -> None:
         for rules in self._registry.groups_requiring(channel_id):
             link = rules.link(channel_id)
             if link is None or (not link.healthy and link.admins_told):
@@ -50,6 +60,16 @@ class LinkHealth:
 
     async def reachable(self, channel_id: ChatId) -> None:
         """The bot can check this channel (again): heal every unhealthy link to it."""
+        if all(link.healthy for link in self._links_to(channel_id)):
+            return  # the common case, after every successful check: no lock, no await
+        async with self._locks[channel_id]:
+            await self._reachable(channel_id)
+
+    def _links_to(self, channel_id: ChatId) -> list[ChannelLink]:
+        found = (rules.link(channel_id) for rules in self._registry.groups_requiring(channel_id))
+        return [link for link in found if link is not None]
+
+    async def _reachable(self, channel_id: ChatId) -> None:
         for rules in self._registry.groups_requiring(channel_id):
             link = rules.link(channel_id)
             if link is None or link.healthy:
@@ -61,6 +81,7 @@ class LinkHealth:
             await self._notices.say(
                 rules.group_id, f"✅ I can check {link.channel.label} again: protection is whole."
             )
+            self.on_healed(rules.group_id, channel_id)
 
     async def probe(self) -> None:
         """Look again at every unhealthy link; heal those the bot can see now."""
@@ -73,7 +94,7 @@ class LinkHealth:
         for channel_id in sorted(unhealthy):
             try:
                 standing = await self._gateway.standing(channel_id, self.bot_id)
-            except ChatUnreachable:
+            except (ChatUnreachable, UserUnreachable, FloodWaited):
                 continue
             if standing.is_admin:
                 await self.reachable(channel_id)

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.domain.model import ChatId, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway, UserUnreachable
 
 OnUnreachable = Callable[[ChatId, str], Awaitable[None]]
 OnReachable = Callable[[ChatId], Awaitable[None]]
@@ -82,6 +82,8 @@ class Membership:
         except ChatUnreachable as error:
             await self._on_unreachable(channel_id, str(error))
             return Verdict.UNKNOWN
+        except UserUnreachable:
+            return Verdict.UNKNOWN  # about this user only: the channel is fine
         verdict = Verdict.MEMBER if standing.is_member else Verdict.NOT_MEMBER
         await self._cache.store(channel_id, user_id, verdict)
         await self._on_reachable(channel_id)

@@ -15,6 +15,7 @@ from gatekeeper.telegram.gateway import Gateway, notice_buttons
 GROUP_BUDGET = 20  # messages a bot may send to one group per minute (Bot FAQ)
 BUDGET_WINDOW = 60.0
 MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many seconds
+BATCH_SIZE = 10  # members named in one notice (Telegram allows 4096 characters)
 
 
 def mention(user_id: UserId, name: str | None) -> str:
@@ -109,21 +110,29 @@ class Notices:
 
     async def _send_batches(self) -> None:
         for group_id, waiting in list(self._waiting.items()):
-            if not waiting or not self._take_budget(group_id):
-                continue
-            del self._waiting[group_id]
-            people = ", ".join(mention(u, name) for u, (name, _, _) in waiting.items())
-            channels = list({c.id: c for _, found, _ in waiting.values() for c in found}.values())
-            ttl = max(ttl for _, _, ttl in waiting.values())
-            message_id = await self._gateway.send(
-                group_id,
-                f"{people}: this chat is for subscribers of "
-                f"{', '.join(c.label for c in channels)}. Join, then press **I have joined**.",
-                buttons=notice_buttons(channels, encode_verify(0)),
-            )
-            if message_id is not None:
-                self._metrics.decision("notice")
-                self.delete_later(group_id, message_id, ttl)
+            while waiting and self._take_budget(group_id):
+                await self._send_batch(group_id, waiting)
+
+    async def _send_batch(
+        self,
+        group_id: ChatId,
+        waiting: dict[UserId, tuple[str | None, tuple[Channel, ...], float]],
+    ) -> None:
+        batch = dict(list(waiting.items())[:BATCH_SIZE])
+        for user_id in batch:
+            del waiting[user_id]
+        people = ", ".join(mention(u, name) for u, (name, _, _) in batch.items())
+        channels = list({c.id: c for _, found, _ in batch.values() for c in found}.values())
+        ttl = max(ttl for _, _, ttl in batch.values())
+        message_id = await self._gateway.send(
+            group_id,
+            f"{people}: this chat is for subscribers of "
+            f"{', '.join(c.label for c in channels)}. Join, then press **I have joined**.",
+            buttons=notice_buttons(channels, encode_verify(0)),
+        )
+        if message_id is not None:
+            self._metrics.decision("notice")
+            self.delete_later(group_id, message_id, ttl)
 
     async def sweep(self) -> int:
         """Send notices that waited for the budget; delete messages whose time has come."""

@@ -79,10 +79,10 @@ class Stage:
         """Until Telegram's updates and the bot's background work have all been handled."""
         for _ in range(50):
             await self.sim.settle()
-            if self.app is None or not self.app._tasks:
+            if self.app is None or not self.app.busy:
                 await asyncio.sleep(0)
                 await self.sim.settle()
-                if self.app is None or not self.app._tasks:
+                if self.app is None or not self.app.busy:
                     return
             else:
                 await self.app.drain()

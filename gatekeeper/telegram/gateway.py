@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import structlog
@@ -34,8 +34,19 @@ BROKEN_LINK_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+# Errors about the user in a request, not about the chat.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    errors.UserIdInvalidError,
+    errors.ParticipantIdInvalidError,
+)
+
+
 class ChatUnreachable(Exception):
     """The bot cannot act on or see into a chat; str() says why, for admins."""
+
+
+class UserUnreachable(Exception):
+    """Telegram will not say anything about this user (unknown id, deleted account)."""
 
 
 class FloodWaited(Exception):
@@ -74,7 +85,7 @@ class Gateway:
         metrics: Metrics,
         clock: Clock,
         *,
-        max_flood_sleep: float = 30.0,
+        max_flood_sleep: float = 3.0,
     ) -> None:
         self.client = client
         self._metrics = metrics
@@ -111,17 +122,37 @@ class Gateway:
         raise FloodWaited(method, max(1, math.ceil(wait)))
 
     async def standing(self, chat_id: int, user_id: int) -> Standing:
-        """Where a user stands in a chat; ChatUnreachable when the bot cannot tell."""
-        request = functions.channels.GetParticipantRequest(chat_id, user_id)
+        """Where a user stands in a chat.
+
+        ChatUnreachable when the bot cannot see into the chat (a broken link, never "not a
+        member"); UserUnreachable when Telegram knows nothing of the user.
+        """
+        chat = await self._input_chat(chat_id)
+        try:
+            user = await self.client.get_input_entity(user_id)
+        except ValueError as error:
+            raise UserUnreachable(f"unknown user {user_id}") from error
+        request = functions.channels.GetParticipantRequest(chat, user)
         try:
             result = await self._call("GetParticipant", lambda: self.client(request))
         except errors.UserNotParticipantError:
             return NOT_MEMBER
+        except USER_ERRORS as error:
+            raise UserUnreachable(str(error)) from error
         except BROKEN_LINK_ERRORS as error:
             raise ChatUnreachable(explain(error)) from error
-        except ValueError as error:  # Telethon could not resolve the chat at all
+        standing = standing_of(result.participant)
+        if any(getattr(u, "bot", False) and u.id == user_id for u in result.users):
+            standing = replace(standing, is_bot=True)
+        return standing
+
+    async def _input_chat(self, chat_id: int) -> Any:
+        try:
+            return await self.client.get_input_entity(chat_id)
+        except ValueError as error:
             raise ChatUnreachable("I cannot find that chat") from error
-        return standing_of(result.participant)
+        except BROKEN_LINK_ERRORS as error:
+            raise ChatUnreachable(explain(error)) from error
 
     async def restrict(self, group_id: int, user_id: int, rights: BannedRights) -> bool:
         """Set a member's banned rights; False if Telegram refuses because they are an admin."""
@@ -130,9 +161,7 @@ class Gateway:
         )
         try:
             await self._call("EditBanned", lambda: self.client(request))
-        except errors.UserAdminInvalidError:
-            return False
-        except errors.ParticipantIdInvalidError:
+        except (errors.UserAdminInvalidError, *USER_ERRORS):
             return False
         except (*BROKEN_LINK_ERRORS, errors.RightForbiddenError) as error:
             raise ChatUnreachable(explain(error)) from error

@@ -9,6 +9,7 @@ from typing import Any
 import structlog
 from telethon import TelegramClient, events, types, utils
 
+from gatekeeper.clock import Clock
 from gatekeeper.domain.commands import parse_command
 from gatekeeper.domain.events import (
     ChannelMembershipChanged,
@@ -17,6 +18,7 @@ from gatekeeper.domain.events import (
     Sender,
     SenderKind,
 )
+from gatekeeper.domain.rights import muted
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.gate import Gate
@@ -25,11 +27,12 @@ from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import texts
 from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
-from gatekeeper.telegram.participants import standing_of
+from gatekeeper.telegram.participants import Standing, standing_of
 
 log = structlog.get_logger(__name__)
 
 REFUSAL_TTL = 15.0
+REFUSAL_INTERVAL = 60.0
 PRIVATE_HINT = "I work in groups. Send /help to see how to set me up."
 
 
@@ -44,8 +47,11 @@ class Handlers:
         links: LinkHealth,
         notices: Notices,
         metrics: Metrics,
+        clock: Clock,
         concurrency: int,
     ) -> None:
+        self._clock = clock
+        self._refused: dict[tuple[int, int], float] = {}
         self._gateway = gateway
         self._registry = registry
         self._gate = gate
@@ -94,17 +100,26 @@ class Handlers:
             return  # basic groups and broadcast channels are not protected
         group_id = int(event.chat_id)
         text = message.message or ""
-        if text.startswith("/"):
-            command = parse_command(text, self.me_username)
-            if command is not None:
-                await self._command(event, command.name, command.args)
-                return
+        command = parse_command(text, self.me_username) if text.startswith("/") else None
         rules = self._registry.rules.get(group_id)
-        if rules is None:
+        sender = self._sender_of(message, group_id, rules.linked_channel_id if rules else None)
+        if command is not None and (sender.kind is SenderKind.GROUP or sender.is_admin):
+            await self._command(event, command.name, command.args)
             return
-        sender = self._sender_of(message, group_id, rules.linked_channel_id)
-        posted = MessagePosted(group_id, int(message.id), sender)
-        await self._gate.on_message(posted, name=_first_name(message))
+        if rules is not None:
+            if sender.kind is SenderKind.OTHER_CHANNEL and _automatic_forward(message):
+                # A channel linked to the group after it was protected: look again.
+                linked = await self._admin.refresh_linked(group_id)
+                sender = self._sender_of(message, group_id, linked)
+            posted = MessagePosted(group_id, int(message.id), sender)
+            await self._gate.on_message(posted, name=_first_name(message))
+        speaks = sender.kind is SenderKind.USER and not sender.is_bot
+        if (
+            command is not None
+            and speaks
+            and not self._registry.restriction(group_id, sender.peer_id)
+        ):
+            await self._command(event, command.name, command.args)
 
     def _sender_of(self, message: Any, group_id: int, linked_channel_id: int | None) -> Sender:
         peer = message.from_id
@@ -112,7 +127,10 @@ class Handlers:
             return Sender(SenderKind.SELF, self.me_id)
         if isinstance(peer, types.PeerUser):
             user_id = int(peer.user_id)
-            return Sender(SenderKind.USER, user_id, self._registry.is_admin(group_id, user_id))
+            is_bot = bool(getattr(message.sender, "bot", False))
+            return Sender(
+                SenderKind.USER, user_id, self._registry.is_admin(group_id, user_id), is_bot
+            )
         if peer is None:
             return Sender(SenderKind.GROUP, group_id)
         marked = int(utils.get_peer_id(peer))
@@ -131,18 +149,12 @@ class Handlers:
         group_id = int(event.chat_id)
         message = event.message
         title = getattr(event.chat, "title", "") or ""
+        if not await self._may_configure(group_id, message):
+            if name not in ("start", "help"):  # members can ask the bot in private instead
+                await self._refuse(group_id, message, name)
+            return
         if name in ("start", "help"):
             await self._reply(group_id, message.id, texts.HELP)
-            return
-        if not await self._may_configure(group_id, message):
-            self._metrics.decision("command_refused")
-            await self._notices.say(
-                group_id,
-                f"Only this group's admins can use /{name}.",
-                ttl=REFUSAL_TTL,
-                reply_to=message.id,
-            )
-            self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
             return
         if name == "protect":
             reply = await self._admin.protect(group_id, title, args)
@@ -151,10 +163,31 @@ class Handlers:
         elif name == "unprotect":
             reply = await self._admin.unprotect(group_id)
         elif name == "status":
-            reply = self._admin.status(group_id)
+            reply = await self._admin.status(group_id)
         else:
             reply = await self._admin.settings(group_id, title, args)
         await self._reply(group_id, message.id, reply)
+
+    async def _refuse(self, group_id: int, message: Any, name: str) -> None:
+        """Tell a member once a minute that commands are for admins; both messages go away."""
+        self._metrics.decision("command_refused")
+        self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
+        key = (group_id, int(message.sender_id or 0))
+        now = self._clock.now()
+        if now - self._refused.get(key, float("-inf")) < REFUSAL_INTERVAL:
+            return
+        self._refused[key] = now
+        await self._notices.say(
+            group_id,
+            f"Only this group's admins can use /{name}.",
+            ttl=REFUSAL_TTL,
+            reply_to=message.id,
+        )
+
+    def forget_old(self) -> None:
+        now = self._clock.now()
+        for key in [k for k, at in self._refused.items() if now - at >= REFUSAL_INTERVAL]:
+            del self._refused[key]
 
     async def _reply(self, group_id: int, message_id: int, text: str) -> None:
         await self._notices.say(group_id, text, reply_to=message_id)
@@ -205,14 +238,20 @@ class Handlers:
             await self._gate.on_channel_change(change)
 
     async def _group_participant(
-        self, group_id: int, user_id: int, update: Any, was_member: bool, after: Any
+        self, group_id: int, user_id: int, update: Any, was_member: bool, after: Standing
     ) -> None:
         self._registry.set_admin(group_id, user_id, after.is_admin)
         restriction = self._registry.restriction(group_id, user_id)
         if restriction is not None and update.actor_id not in (self.me_id, user_id):
-            # An admin changed this member's rights by hand: their decision replaces ours.
-            await self._registry.drop_restriction(group_id, user_id)
-            log.info("restriction_taken_over", group_id=group_id, user_id=user_id)
+            banned = (types.ChannelParticipantBanned,)
+            touched_rights = isinstance(update.prev_participant, banned) or isinstance(
+                update.new_participant, banned
+            )
+            ours = muted(restriction.previous).flags
+            if after.is_admin or (touched_rights and after.rights.flags != ours):
+                # An admin changed this member's rights by hand: their decision replaces ours.
+                await self._registry.drop_restriction(group_id, user_id)
+                log.info("restriction_taken_over", group_id=group_id, user_id=user_id)
             return
         if after.is_member and not was_member:
             await self._gate.on_join(MemberJoined(group_id, user_id, is_admin=after.is_admin))
@@ -238,3 +277,10 @@ def _first_name(message: Any) -> str | None:
     sender = getattr(message, "sender", None)
     name = getattr(sender, "first_name", None)
     return str(name) if name else None
+
+
+def _automatic_forward(message: Any) -> bool:
+    """A channel's post that Telegram itself forwarded into its discussion group."""
+    forward = getattr(message, "fwd_from", None)
+    saved = getattr(forward, "saved_from_peer", None)
+    return saved is not None and saved == message.from_id

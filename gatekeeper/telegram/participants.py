@@ -44,6 +44,7 @@ class Standing:
     can_ban: bool = False  # an admin with the right to restrict members
     can_delete: bool = False
     can_invite: bool = False
+    is_bot: bool = False
 
 
 NOT_MEMBER = Standing(is_member=False)
@@ -82,9 +83,9 @@ def standing_of(participant: Any) -> Standing:
         )
     if isinstance(participant, types.ChannelParticipantBanned):
         banned = banned_rights_of(participant.banned_rights)
-        if participant.left or "view_messages" in banned.flags:
-            return NOT_MEMBER
-        return Standing(True, rights=banned)
+        # Telegram keeps the rights of a restricted member who left, for when they return.
+        is_member = not participant.left and "view_messages" not in banned.flags
+        return Standing(is_member, rights=banned)
     return Standing(True)
 
 

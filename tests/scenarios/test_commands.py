@@ -135,3 +135,17 @@ async def test_unlink_drops_a_requirement_and_frees_those_muted_only_for_it(stag
     await say(stage, stage.carol, stage.group, "/status")
     status = last_reply(stage.group, stage.bot)
     assert "@talks" in status and "@news" not in status
+
+
+async def test_status_warns_when_the_bot_lost_its_rights_in_the_group(stage: Stage) -> None:
+    await ready(stage)
+    await protect(stage, stage.news)
+
+    stage.group.demote(stage.bot, by=stage.carol)
+    stage.group.promote(stage.bot, by=stage.carol, invite_users=True)
+    await stage.settle()
+    await say(stage, stage.carol, stage.group, "/status")
+
+    assert "I need the rights to ban users and delete messages" in last_reply(
+        stage.group, stage.bot
+    )

@@ -74,3 +74,19 @@ async def test_mute_only_setting_keeps_the_message(stage: Stage) -> None:
 
     assert stage.group.message(message.id) is not None
     assert not stage.group.can_write(stage.alice)
+
+
+async def test_media_replies_and_forwards_from_a_non_subscriber_are_treated_alike(
+    stage: Stage,
+) -> None:
+    stage.bob.join(stage.group)
+    await setup(stage)
+    stage.bob.join(stage.news)
+    first = await say(stage, stage.bob, stage.group, "a subscriber's message")
+
+    photo = stage.alice.send(stage.group, "", media="photo", reply_to=first.id)
+    await stage.settle()
+
+    assert stage.group.message(photo.id) is None
+    assert not stage.group.can_write(stage.alice)
+    assert stage.group.message(first.id) is not None

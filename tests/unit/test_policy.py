@@ -48,8 +48,8 @@ def test_a_subscriber_writes_and_nothing_happens() -> None:
 def test_a_non_subscriber_writes_the_message_goes_they_are_muted_and_told() -> None:
     actions = policy.on_message(post(), rules(), {NEWS.id: Verdict.NOT_MEMBER}, notice_allowed=True)
     assert actions == [
-        DeleteMessage(GROUP, 42),
         Mute(GROUP, ALICE, (NEWS.id,)),
+        DeleteMessage(GROUP, 42, ALICE),
         SendNotice(GROUP, ALICE, (NEWS,)),
     ]
 
@@ -78,12 +78,21 @@ def test_the_notice_lists_only_the_missing_channels() -> None:
     [
         post(is_admin=True),
         post(SenderKind.SELF, 999),
+        post(is_bot=True),
         post(SenderKind.GROUP, GROUP),
         post(SenderKind.LINKED_CHANNEL, LINKED),
         post(SenderKind.OTHER_CHANNEL, LINKED),
         post(is_service=True),
     ],
-    ids=["admin", "the bot", "anonymous admin", "linked channel", "linked channel as", "service"],
+    ids=[
+        "admin",
+        "the bot",
+        "another bot",
+        "anonymous admin",
+        "linked channel",
+        "linked channel as",
+        "service",
+    ],
 )
 def test_exempt_senders_are_never_touched(message: MessagePosted) -> None:
     verdicts = {NEWS.id: Verdict.NOT_MEMBER}
