@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import notices_for, protect, say
-
-
-async def guarded(stage: Stage) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
-    await stage.start()
-    await protect(stage, stage.news)
+from tests.scenarios.helpers import guarded, notices_for, say
 
 
 async def test_a_long_flood_wait_on_muting_postpones_the_mute_and_it_happens_later(

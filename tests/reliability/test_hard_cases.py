@@ -6,15 +6,7 @@ import asyncio
 from pathlib import Path
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import last_reply, notices_for, protect, say
-
-
-async def guarded(stage: Stage) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
-    await stage.start()
-    await protect(stage, stage.news)
+from tests.scenarios.helpers import guarded, last_reply, notices_for, say
 
 
 async def test_a_command_word_does_not_open_the_gate(stage: Stage) -> None:

@@ -38,3 +38,13 @@ def notices_for(chat: SimChat, bot: SimUser, user: SimUser) -> list[SimMessage]:
 
 def button_urls(message: SimMessage) -> list[str]:
     return [b.url for row in message.buttons for b in row if b.url]
+
+
+async def guarded(stage: Stage) -> str:
+    """The usual start: the bot is admin of the group and of @news, Alice is a member, and
+    Carol protects the group with @news. The bot's reply to /protect."""
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    stage.alice.join(stage.group)
+    await stage.start()
+    return await protect(stage, stage.news)

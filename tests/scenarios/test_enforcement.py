@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import button_urls, last_reply, notices_for, protect, say
-
-
-async def setup(stage: Stage) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
-    await stage.start()
-    reply = await protect(stage, stage.news)
-    assert "Protection is on" in reply and "@news" in reply
+from tests.scenarios.helpers import button_urls, guarded, last_reply, notices_for, say
 
 
 async def test_an_unsubscribed_member_writes_is_muted_then_joins_and_can_write(
     stage: Stage,
 ) -> None:
-    await setup(stage)
+    await guarded(stage)
 
     message = await say(stage, stage.alice, stage.group, "hello everyone")
 
@@ -42,7 +33,7 @@ async def test_a_subscriber_writes_freely_and_the_second_message_costs_telegram_
     stage: Stage,
 ) -> None:
     stage.alice.join(stage.news)
-    await setup(stage)
+    await guarded(stage)
 
     await say(stage, stage.alice, stage.group, "first")
     stage.sim.requests.clear()
@@ -55,7 +46,7 @@ async def test_a_subscriber_writes_freely_and_the_second_message_costs_telegram_
 
 async def test_leaving_the_channel_mutes_the_member_again(stage: Stage) -> None:
     stage.alice.join(stage.news)
-    await setup(stage)
+    await guarded(stage)
     await say(stage, stage.alice, stage.group, "I am subscribed")
 
     stage.alice.leave(stage.news)
@@ -66,7 +57,7 @@ async def test_leaving_the_channel_mutes_the_member_again(stage: Stage) -> None:
 
 
 async def test_mute_only_setting_keeps_the_message(stage: Stage) -> None:
-    await setup(stage)
+    await guarded(stage)
     await say(stage, stage.carol, stage.group, "/settings action mute")
     assert "mute only" in last_reply(stage.group, stage.bot)
 
@@ -80,7 +71,7 @@ async def test_media_replies_and_forwards_from_a_non_subscriber_are_treated_alik
     stage: Stage,
 ) -> None:
     stage.bob.join(stage.group)
-    await setup(stage)
+    await guarded(stage)
     stage.bob.join(stage.news)
     first = await say(stage, stage.bob, stage.group, "a subscriber's message")
 
