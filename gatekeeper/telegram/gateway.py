@@ -23,6 +23,7 @@ from gatekeeper.telegram.participants import (
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+RECONNECT_PAUSE = 0.5
 
 # Errors that mean "the bot cannot see this chat", never "the user is not in it".
 BROKEN_LINK_ERRORS: tuple[type[Exception], ...] = (
@@ -99,6 +100,7 @@ class Gateway:
         Telegram's wait is remembered per method (as Telethon does per request type), so a long
         wait on one call makes every later call of that method fail fast until it is over.
         """
+        reconnected = False
         for _attempt in range(3):
             wait = self._blocked_until.get(method, 0.0) - self._clock.now()
             if wait > self._max_flood_sleep:
@@ -108,6 +110,13 @@ class Gateway:
                 self._blocked_until.pop(method, None)
             try:
                 result = await call()
+            except ConnectionError:
+                if reconnected:
+                    self._metrics.telegram_request(method, "connection_error")
+                    raise
+                reconnected = True  # Telethon reconnects by itself: one more try
+                await asyncio.sleep(RECONNECT_PAUSE)
+                continue
             except errors.FloodWaitError as error:
                 self._metrics.flood_wait(method, error.seconds)
                 self._blocked_until[method] = self._clock.now() + error.seconds

@@ -1,4 +1,4 @@
-"""Telegram says "slow down": the bot waits as told and still does its job."""
+"""Telegram says "slow down" or drops the line: the bot waits as told and still does its job."""
 
 from __future__ import annotations
 
@@ -35,3 +35,22 @@ async def test_a_short_flood_wait_is_slept_and_the_call_retried(stage: Stage) ->
 
     assert not stage.group.can_write(stage.alice)
     assert stage.sim.requests["EditBannedRequest"] == 2
+
+
+async def test_a_dropped_connection_is_retried_and_the_member_still_muted(stage: Stage) -> None:
+    await guarded(stage)
+    stage.sim.faults.drop_connection(times=1)
+
+    await say(stage, stage.alice, stage.group, "hi")
+
+    assert not stage.group.can_write(stage.alice)
+
+
+async def test_a_connection_that_stays_down_loses_one_update_not_the_bot(stage: Stage) -> None:
+    await guarded(stage)
+    stage.sim.faults.drop_connection(times=2)  # both tries of the first check
+
+    await say(stage, stage.alice, stage.group, "lost in the outage")
+    await say(stage, stage.alice, stage.group, "after the outage")
+
+    assert not stage.group.can_write(stage.alice)
