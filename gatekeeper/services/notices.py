@@ -10,7 +10,8 @@ from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import encode_verify
 from gatekeeper.domain.model import Channel, ChatId, UserId
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.telegram.gateway import Gateway, notice_buttons
+from gatekeeper.telegram.gateway import Gateway
+from gatekeeper.telegram.keyboards import notice_buttons
 
 GROUP_BUDGET = 20  # messages a bot may send to one group per minute (Bot FAQ)
 BUDGET_WINDOW = 60.0

@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import structlog
-from telethon import Button, TelegramClient, errors, functions, types, utils
+from telethon import TelegramClient, errors, functions, types, utils
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.model import BannedRights, Channel
+from gatekeeper.domain.model import BannedRights
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.telegram.participants import (
     NOT_MEMBER,
@@ -277,13 +277,3 @@ class Gateway:
             await self._call("SetBotCommands", lambda: self.client(request))
         except errors.RPCError as error:
             log.warning("set_commands_failed", error=str(error))
-
-
-def notice_buttons(channels: Sequence[Channel], verify_data: bytes) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    for channel in channels:
-        url = channel.join_url
-        if url:
-            rows.append([Button.url(f"Join {channel.title}", url)])
-    rows.append([Button.inline("✅ I have joined", verify_data)])
-    return rows

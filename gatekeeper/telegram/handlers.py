@@ -26,17 +26,18 @@ from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import texts
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.commands import Commands
+from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.participants import Standing, standing_of
 
 log = structlog.get_logger(__name__)
 
-REFUSAL_TTL = 15.0
-REFUSAL_INTERVAL = 60.0
 PRIVATE_HINT = "I work in groups. Send /help to see how to set me up."
 
 
 class Handlers:
+    """Registers the bot's event handlers on a client and turns each event into a service call."""
+
     def __init__(
         self,
         *,
@@ -50,8 +51,7 @@ class Handlers:
         clock: Clock,
         concurrency: int,
     ) -> None:
-        self._clock = clock
-        self._refused: dict[tuple[int, int], float] = {}
+        self._commands = Commands(gateway, admin, notices, metrics, clock)
         self._gateway = gateway
         self._registry = registry
         self._gate = gate
@@ -104,7 +104,7 @@ class Handlers:
         rules = self._registry.rules.get(group_id)
         sender = self._sender_of(message, group_id, rules.linked_channel_id if rules else None)
         if command is not None and (sender.kind is SenderKind.GROUP or sender.is_admin):
-            await self._command(event, command.name, command.args)
+            await self._commands.handle(event, command.name, command.args)
             return
         if rules is not None:
             if sender.kind is SenderKind.OTHER_CHANNEL and _automatic_forward(message):
@@ -119,7 +119,7 @@ class Handlers:
             and speaks
             and not self._registry.restriction(group_id, sender.peer_id)
         ):
-            await self._command(event, command.name, command.args)
+            await self._commands.handle(event, command.name, command.args)
 
     def _sender_of(self, message: Any, group_id: int, linked_channel_id: int | None) -> Sender:
         peer = message.from_id
@@ -145,67 +145,8 @@ class Handlers:
         reply = texts.HELP if command and command.name in ("start", "help") else PRIVATE_HINT
         await event.respond(reply, link_preview=False)
 
-    async def _command(self, event: Any, name: str, args: tuple[str, ...]) -> None:
-        group_id = int(event.chat_id)
-        message = event.message
-        title = getattr(event.chat, "title", "") or ""
-        if not await self._may_configure(group_id, message):
-            if name not in ("start", "help"):  # members can ask the bot in private instead
-                await self._refuse(group_id, message, name)
-            return
-        if name in ("start", "help"):
-            await self._reply(group_id, message.id, texts.HELP)
-            return
-        if name == "protect":
-            reply = await self._admin.protect(group_id, title, args)
-        elif name == "unlink":
-            reply = await self._admin.unlink(group_id, args)
-        elif name == "unprotect":
-            reply = await self._admin.unprotect(group_id)
-        elif name == "status":
-            reply = await self._admin.status(group_id)
-        else:
-            reply = await self._admin.settings(group_id, title, args)
-        await self._reply(group_id, message.id, reply)
-
-    async def _refuse(self, group_id: int, message: Any, name: str) -> None:
-        """Tell a member once a minute that commands are for admins; both messages go away."""
-        self._metrics.decision("command_refused")
-        self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
-        key = (group_id, int(message.sender_id or 0))
-        now = self._clock.now()
-        if now - self._refused.get(key, float("-inf")) < REFUSAL_INTERVAL:
-            return
-        self._refused[key] = now
-        await self._notices.say(
-            group_id,
-            f"Only this group's admins can use /{name}.",
-            ttl=REFUSAL_TTL,
-            reply_to=message.id,
-        )
-
     def forget_old(self) -> None:
-        now = self._clock.now()
-        for key in [k for k, at in self._refused.items() if now - at >= REFUSAL_INTERVAL]:
-            del self._refused[key]
-
-    async def _reply(self, group_id: int, message_id: int, text: str) -> None:
-        await self._notices.say(group_id, text, reply_to=message_id)
-
-    async def _may_configure(self, group_id: int, message: Any) -> bool:
-        """The creator, an admin with the right to ban, or an anonymous admin."""
-        peer = message.from_id
-        if peer is None or (
-            isinstance(peer, types.PeerChannel) and utils.get_peer_id(peer) == group_id
-        ):
-            return True
-        if not isinstance(peer, types.PeerUser):
-            return False
-        try:
-            standing = await self._gateway.standing(group_id, peer.user_id)
-        except ChatUnreachable:
-            return False
-        return standing.is_admin and standing.can_ban
+        self._commands.forget_old()
 
     async def on_chat_action(self, event: Any) -> None:
         if not (event.user_joined or event.user_added) or not event.is_channel:

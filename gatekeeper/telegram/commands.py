@@ -1,0 +1,91 @@
+"""The admins' commands in a group: who may give them, and routing each to the admin service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telethon import types, utils
+
+from gatekeeper.clock import Clock
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.admin import Admin
+from gatekeeper.services.notices import Notices
+from gatekeeper.telegram import texts
+from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+
+REFUSAL_TTL = 15.0
+REFUSAL_INTERVAL = 60.0
+
+
+class Commands:
+    def __init__(
+        self, gateway: Gateway, admin: Admin, notices: Notices, metrics: Metrics, clock: Clock
+    ) -> None:
+        self._gateway = gateway
+        self._admin = admin
+        self._notices = notices
+        self._metrics = metrics
+        self._clock = clock
+        self._refused: dict[tuple[int, int], float] = {}
+
+    async def handle(self, event: Any, name: str, args: tuple[str, ...]) -> None:
+        group_id = int(event.chat_id)
+        message = event.message
+        title = getattr(event.chat, "title", "") or ""
+        if not await self._may_configure(group_id, message):
+            if name not in ("start", "help"):  # members can ask the bot in private instead
+                await self._refuse(group_id, message, name)
+            return
+        if name in ("start", "help"):
+            await self._reply(group_id, message.id, texts.HELP)
+            return
+        if name == "protect":
+            reply = await self._admin.protect(group_id, title, args)
+        elif name == "unlink":
+            reply = await self._admin.unlink(group_id, args)
+        elif name == "unprotect":
+            reply = await self._admin.unprotect(group_id)
+        elif name == "status":
+            reply = await self._admin.status(group_id)
+        else:
+            reply = await self._admin.settings(group_id, title, args)
+        await self._reply(group_id, message.id, reply)
+
+    async def _refuse(self, group_id: int, message: Any, name: str) -> None:
+        """Tell a member once a minute that commands are for admins; both messages go away."""
+        self._metrics.decision("command_refused")
+        self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
+        key = (group_id, int(message.sender_id or 0))
+        now = self._clock.now()
+        if now - self._refused.get(key, float("-inf")) < REFUSAL_INTERVAL:
+            return
+        self._refused[key] = now
+        await self._notices.say(
+            group_id,
+            f"Only this group's admins can use /{name}.",
+            ttl=REFUSAL_TTL,
+            reply_to=message.id,
+        )
+
+    def forget_old(self) -> None:
+        now = self._clock.now()
+        for key in [k for k, at in self._refused.items() if now - at >= REFUSAL_INTERVAL]:
+            del self._refused[key]
+
+    async def _reply(self, group_id: int, message_id: int, text: str) -> None:
+        await self._notices.say(group_id, text, reply_to=message_id)
+
+    async def _may_configure(self, group_id: int, message: Any) -> bool:
+        """The creator, an admin with the right to ban, or an anonymous admin."""
+        peer = message.from_id
+        if peer is None or (
+            isinstance(peer, types.PeerChannel) and utils.get_peer_id(peer) == group_id
+        ):
+            return True
+        if not isinstance(peer, types.PeerUser):
+            return False
+        try:
+            standing = await self._gateway.standing(group_id, peer.user_id)
+        except ChatUnreachable:
+            return False
+        return standing.is_admin and standing.can_ban
