@@ -42,6 +42,7 @@ BOT_COMMANDS = (
 )
 SWEEP_INTERVAL = 5.0
 PROBE_INTERVAL = 300.0
+ADMINS_RETRY = 600.0
 
 
 @dataclass
@@ -63,6 +64,7 @@ class App:
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
     _last_probe: float = 0.0
+    _admins_failed: dict[int, float] = field(default_factory=dict)
 
     def spawn(self, work: Awaitable[object]) -> None:
         """Run work in the background, tracked so that drain() and stop() can wait for it."""
@@ -100,7 +102,8 @@ class App:
         token = self.settings.bot_token
         await self.client.start(bot_token=token.get_secret_value() if token else None)
         me = await self.client.get_me()
-        self.handlers.me_id = self.admin.bot_id = self.links.bot_id = int(me.id)
+        bot_id = int(me.id)
+        self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
         self.handlers.me_username = me.username
         await self._load_admins()
         self._resume()
@@ -119,14 +122,20 @@ class App:
 
     async def _load_admins(self) -> None:
         """Each protected group's admins, so that the hot path can exempt them from memory."""
-        for group_id, rules in self.registry.rules.items():
-            if rules.enforced and group_id not in self.registry.admins:
-                try:
-                    admins = await self.gateway.admins(group_id)
-                except (ChatUnreachable, FloodWaited, errors.RPCError) as error:
-                    log.warning("admins_unavailable", group_id=group_id, error=str(error))
-                    continue  # tried again at the next sweep
-                self.registry.set_admins(group_id, frozenset(admins))
+        now = self.clock.now()
+        for group_id, rules in list(self.registry.rules.items()):
+            if not rules.enforced or group_id in self.registry.admins:
+                continue
+            if now - self._admins_failed.get(group_id, float("-inf")) < ADMINS_RETRY:
+                continue
+            try:
+                admins = await self.gateway.admins(group_id)
+            except (ChatUnreachable, FloodWaited, errors.RPCError) as error:
+                self._admins_failed[group_id] = now
+                log.warning("admins_unavailable", group_id=group_id, error=str(error))
+                continue
+            self._admins_failed.pop(group_id, None)
+            self.registry.set_admins(group_id, frozenset(admins))
 
     def _resume(self) -> None:
         """Pick up what a previous run left: notices to remove, mutes to re-check."""
@@ -146,7 +155,7 @@ class App:
         now = self.clock.now()
         chores: list[tuple[str, Awaitable[object]]] = [
             ("notices", self.notices.sweep()),
-            ("postponed", self.enforcer.retry_due()),
+            ("postponed", self.gate.retry_postponed()),
             ("admins", self._load_admins()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
@@ -213,7 +222,7 @@ def build(
     notices = Notices(gateway, clock, metrics)
     links = LinkHealth(gateway, registry, notices, clock)
     membership = Membership(gateway, cache, metrics, links.broken, links.reachable)
-    enforcer = Enforcer(gateway, registry, notices, clock, metrics)
+    enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache)
     gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)
     app_tasks: list[App] = []
     admin = Admin(gateway, registry, gate, clock, lambda work: app_tasks[0].spawn(work))

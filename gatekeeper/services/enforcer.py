@@ -9,9 +9,10 @@ from weakref import WeakValueDictionary
 
 import structlog
 
+from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.clock import Clock
 from gatekeeper.domain.actions import Action, DeleteMessage, Mute, SendNotice
-from gatekeeper.domain.model import BannedRights, Restriction
+from gatekeeper.domain.model import BannedRights, Restriction, Verdict
 from gatekeeper.domain.rights import is_muted, muted
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
@@ -26,8 +27,11 @@ UNTIL_MARGIN = 30  # Telegram reads an until_date closer than this as "forever"
 class MuteOutcome(Enum):
     MUTED = "muted"
     ALREADY = "already"  # the bot has them muted already
-    SPARED = "spared"  # an admin, a bot, or not a member: their message stays too
+    SPARED = "spared"  # an admin, a bot, or a member who just qualified: their message stays
+    GONE = "gone"  # no longer in the group: nothing to mute, the message still goes
     NOT_OURS = "not_ours"  # already restricted by an admin: left alone
+    POSTPONED = "postponed"  # Telegram made the mute wait; the author is not an admin
+    UNSURE = "unsure"  # Telegram made the check of the author wait: nothing is done yet
 
 
 class Enforcer:
@@ -38,8 +42,11 @@ class Enforcer:
         notices: Notices,
         clock: Clock,
         metrics: Metrics,
+        cache: MembershipCache,
     ) -> None:
+        self._cache = cache
         self._gateway = gateway
+        self.bot_id = 0
         self._registry = registry
         self._notices = notices
         self._clock = clock
@@ -60,17 +67,50 @@ class Enforcer:
             try:
                 await self._apply_one(action, outcomes, name)
             except FloodWaited as error:
-                # Telegram asks us to slow down: try again once the wait is over.
-                batch: list[Action] = [action]
-                if isinstance(action, Mute):
-                    batch += [a for a in actions if isinstance(a, SendNotice) and _same(a, action)]
-                    outcomes[(action.group_id, action.user_id)] = MuteOutcome.ALREADY
-                self._later.append((self._clock.now() + error.seconds, tuple(batch), name))
-                log.warning("action_postponed", action=repr(action), seconds=error.seconds)
-                self._metrics.decision("postponed")
+                self._postpone_on_flood(action, actions, outcomes, error, name)
             except (ChatUnreachable, UserUnreachable) as error:
                 log.warning("action_failed", action=repr(action), reason=str(error))
                 self._metrics.decision("failed")
+
+    def _postpone_on_flood(
+        self,
+        action: Action,
+        actions: Sequence[Action],
+        outcomes: dict[tuple[int, int], MuteOutcome],
+        error: FloodWaited,
+        name: str | None,
+    ) -> None:
+        """Telegram asks us to slow down: do it again once the wait is over."""
+        batch: list[Action] = [action]
+        if isinstance(action, Mute):
+            key = (action.group_id, action.user_id)
+            # Waiting on the author's standing means we do not know yet whether they are an
+            # admin: their message waits too. Waiting on the mute itself, it can go now.
+            author_known = error.method == "EditBanned"
+            outcomes[key] = MuteOutcome.POSTPONED if author_known else MuteOutcome.UNSURE
+            batch += [
+                a
+                for a in actions
+                if (isinstance(a, SendNotice) and (a.group_id, a.user_id) == key)
+                or (
+                    not author_known
+                    and isinstance(a, DeleteMessage)
+                    and (a.group_id, a.author_id) == key
+                )
+            ]
+        self.postpone(tuple(batch), error.seconds, name)
+        log.warning("action_postponed", action=repr(action), seconds=error.seconds)
+
+    def postpone(self, batch: tuple[Action, ...], seconds: float, name: str | None) -> None:
+        self._later.append((self._clock.now() + seconds, batch, name))
+        self._metrics.decision("postponed")
+
+    def take_due(self) -> list[tuple[tuple[Action, ...], str | None]]:
+        """The postponed batches whose wait is over, removed from the queue."""
+        now = self._clock.now()
+        due = [(batch, name) for at, batch, name in self._later if at <= now]
+        self._later = [item for item in self._later if item[0] > now]
+        return due
 
     async def _apply_one(
         self,
@@ -81,24 +121,18 @@ class Enforcer:
         if isinstance(action, Mute):
             outcomes[(action.group_id, action.user_id)] = await self.mute(action)
         elif isinstance(action, DeleteMessage):
-            author = (action.group_id, action.author_id or 0)
-            if outcomes.get(author) is not MuteOutcome.SPARED:
+            author = outcomes.get((action.group_id, action.author_id or 0))
+            if author not in (MuteOutcome.SPARED, MuteOutcome.UNSURE):
                 await self._gateway.delete(action.group_id, [action.message_id])
                 self._metrics.decision("delete")
         elif isinstance(action, SendNotice):
-            if outcomes.get((action.group_id, action.user_id)) is MuteOutcome.MUTED:
+            key = (action.group_id, action.user_id)
+            mute = outcomes.get(key)
+            # A notice retried on its own (its send was flood-waited) goes if the mute stands.
+            if mute is MuteOutcome.MUTED or (mute is None and self._registry.restriction(*key)):
                 await self._notice(action, name)
         else:
             await self.release(action.group_id, action.user_id)
-
-    async def retry_due(self) -> int:
-        """Carry out the actions postponed by flood waits whose wait is over; how many."""
-        now = self._clock.now()
-        due = [item for item in self._later if item[0] <= now]
-        self._later = [item for item in self._later if item[0] > now]
-        for _, batch, name in due:
-            await self.apply(batch, name=name)
-        return len(due)
 
     async def mute(self, action: Mute) -> MuteOutcome:
         async with self.lock(action.group_id, action.user_id):
@@ -109,12 +143,16 @@ class Enforcer:
         group_id, user_id = action.group_id, action.user_id
         if self._registry.restriction(group_id, user_id) is not None:
             return MuteOutcome.ALREADY
+        if self._satisfied(action):
+            return MuteOutcome.SPARED  # they joined while the decision was being made
         standing = await self._gateway.standing(group_id, user_id)
         if standing.is_admin:
             self._registry.set_admin(group_id, user_id, True)
             return MuteOutcome.SPARED
-        if not standing.is_member or standing.is_bot:
+        if standing.is_bot:
             return MuteOutcome.SPARED
+        if not standing.is_member:
+            return MuteOutcome.GONE
         previous = self._current(standing.rights)
         if is_muted(previous):
             return MuteOutcome.NOT_OURS
@@ -134,6 +172,12 @@ class Enforcer:
         log.info("muted", group_id=group_id, user_id=user_id, missing=action.missing)
         return MuteOutcome.MUTED
 
+    def _satisfied(self, action: Mute) -> bool:
+        return bool(action.missing) and all(
+            self._cache.peek(channel_id, action.user_id) is Verdict.MEMBER
+            for channel_id in action.missing
+        )
+
     def _current(self, rights: BannedRights) -> BannedRights:
         """Rights as they will stand from now on: a restriction about to expire is none."""
         if rights.until is not None and rights.until <= self._clock.now() + UNTIL_MARGIN:
@@ -150,8 +194,8 @@ class Enforcer:
         if restriction is None:
             return False
         standing = await self._gateway.standing(group_id, user_id)
-        ours = muted(restriction.previous).flags
-        if standing.rights.flags == ours:
+        # Telegram names who set a restriction: lift it only if that is still the bot.
+        if standing.restricted_by == self.bot_id and "view_messages" not in standing.rights.flags:
             await self._gateway.restrict(group_id, user_id, self._current(restriction.previous))
             outcome = "release"
         else:
@@ -175,7 +219,3 @@ class Enforcer:
         )
         if message_id is not None:
             await self._registry.set_notice(action.group_id, action.user_id, message_id)
-
-
-def _same(notice: SendNotice, mute: Mute) -> bool:
-    return (notice.group_id, notice.user_id) == (mute.group_id, mute.user_id)

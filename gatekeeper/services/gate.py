@@ -8,6 +8,7 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain import policy
+from gatekeeper.domain.actions import DeleteMessage, Mute, Release
 from gatekeeper.domain.callbacks import decode_verify
 from gatekeeper.domain.events import (
     ChannelMembershipChanged,
@@ -25,7 +26,8 @@ from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, U
 
 log = structlog.get_logger(__name__)
 
-JOIN_DEDUP_SECONDS = 30.0  # a join arrives as a service message and as a participant update
+JOIN_DEDUP_SECONDS = 30.0
+RETRY_AFTER_FAILURE = 30.0  # a join arrives as a service message and as a participant update
 VERIFY_INTERVAL = 5.0
 
 
@@ -129,7 +131,9 @@ class Gate:
             except (FloodWaited, ChatUnreachable, UserUnreachable) as error:
                 log.warning("recheck_failed", group_id=group_id, reason=str(error))
 
-    async def _recheck_member(self, group_id: ChatId, user_id: UserId) -> bool:
+    async def _recheck_member(
+        self, group_id: ChatId, user_id: UserId, *, name: str | None = None
+    ) -> bool:
         """Re-evaluate one member of one group; True if the bot now has them muted."""
         rules = self._registry.rules.get(group_id)
         if rules is None:
@@ -142,7 +146,10 @@ class Gate:
                 standing = await self._gateway.standing(group_id, user_id)
             except (ChatUnreachable, UserUnreachable):
                 return False
-            if not standing.is_member or standing.is_admin:
+            if standing.is_admin:
+                self._registry.set_admin(group_id, user_id, True)
+                return False
+            if not standing.is_member:
                 return False
         verdicts = await self._membership.verdicts(
             policy.needs_check(rules), user_id, fresh=muted_by_bot
@@ -155,7 +162,7 @@ class Gate:
             muted_by_bot=muted_by_bot,
             notice_allowed=self._notices.allowed(group_id, user_id),
         )
-        await self._enforcer.apply(actions)
+        await self._enforcer.apply(actions, name=name)
         return self._registry.restriction(group_id, user_id) is not None
 
     async def release_all(self, group_id: ChatId) -> int:
@@ -163,8 +170,15 @@ class Gate:
         for restriction in self._registry.restrictions_in(group_id):
             try:
                 released += await self._enforcer.release(group_id, restriction.user_id)
-            except (ChatUnreachable, UserUnreachable, FloodWaited) as error:
-                log.warning("release_failed", group_id=group_id, reason=str(error))
+            except FloodWaited as error:
+                self._enforcer.postpone(
+                    (Release(group_id, restriction.user_id),), error.seconds, None
+                )
+            except Exception:  # one member's failure must not strand the others
+                log.exception("release_failed", group_id=group_id, user_id=restriction.user_id)
+                self._enforcer.postpone(
+                    (Release(group_id, restriction.user_id),), RETRY_AFTER_FAILURE, None
+                )
         return released
 
     async def recheck_muted(self, group_id: ChatId, channel_id: ChatId | None = None) -> None:
@@ -177,8 +191,25 @@ class Gate:
                 continue
             try:
                 await self._recheck_member(group_id, restriction.user_id)
-            except (FloodWaited, ChatUnreachable, UserUnreachable) as error:
-                log.warning("recheck_failed", group_id=group_id, reason=str(error))
+            except Exception:  # one member's failure must not strand the others
+                log.exception("recheck_failed", group_id=group_id, user_id=restriction.user_id)
+
+    async def retry_postponed(self) -> None:
+        """Postponed work whose flood wait is over. A mute is decided afresh, not replayed."""
+        for batch, name in self._enforcer.take_due():
+            first = batch[0]
+            try:
+                if isinstance(first, Mute):
+                    if await self._recheck_member(first.group_id, first.user_id, name=name):
+                        deletes = [a for a in batch if isinstance(a, DeleteMessage)]
+                        await self._enforcer.apply(deletes)
+                else:
+                    await self._enforcer.apply(batch, name=name)
+            except FloodWaited as error:
+                self._enforcer.postpone(batch, error.seconds, name)
+            except Exception:
+                log.exception("postponed_failed", action=repr(first))
+                self._enforcer.postpone(batch, RETRY_AFTER_FAILURE, name)
 
     def forget_old(self) -> None:
         """Drop de-duplication and rate-limit entries that no longer matter."""
@@ -217,5 +248,7 @@ class Gate:
         rules = self._registry.rules.get(group_id, rules)
         verdicts = await self._membership.verdicts(policy.needs_check(rules), presser_id)
         missing = policy.missing_links(rules, verdicts)
-        names = ", ".join(link.channel.label for link in missing) or "the required channels"
+        if not missing:
+            return Answer("You have joined: Telegram makes me wait a moment; you can write soon.")
+        names = ", ".join(link.channel.label for link in missing)
         return Answer(f"Not yet: please join {names}, then press again.", alert=True)

@@ -29,6 +29,9 @@ class Membership:
         self._on_unreachable = on_unreachable
         self._on_reachable = on_reachable
         self._in_flight: dict[tuple[ChatId, UserId], asyncio.Future[Verdict]] = {}
+        # Keys whose participant update arrived while Telegram was being asked: its answer
+        # may predate the update, which wins.
+        self._superseded: set[tuple[ChatId, UserId]] = set()
 
     def peek(self, channel_ids: Iterable[ChatId], user_id: UserId) -> dict[ChatId, Verdict] | None:
         """Verdicts from process memory alone, or None if any is unknown there (the hot path)."""
@@ -74,6 +77,7 @@ class Membership:
             raise
         finally:
             del self._in_flight[key]
+            self._superseded.discard(key)
 
     async def _ask_telegram(self, channel_id: ChatId, user_id: UserId) -> Verdict:
         self._metrics.membership_check("telegram")
@@ -85,11 +89,15 @@ class Membership:
         except UserUnreachable:
             return Verdict.UNKNOWN  # about this user only: the channel is fine
         verdict = Verdict.MEMBER if standing.is_member else Verdict.NOT_MEMBER
-        await self._cache.store(channel_id, user_id, verdict)
         await self._on_reachable(channel_id)
+        if (channel_id, user_id) in self._superseded:
+            return self._cache.peek(channel_id, user_id) or verdict
+        await self._cache.store(channel_id, user_id, verdict)
         return verdict
 
     async def record(self, channel_id: ChatId, user_id: UserId, is_member: bool) -> None:
         """What a participant update told us, straight into the caches."""
         verdict = Verdict.MEMBER if is_member else Verdict.NOT_MEMBER
+        if (channel_id, user_id) in self._in_flight:
+            self._superseded.add((channel_id, user_id))
         await self._cache.store(channel_id, user_id, verdict)

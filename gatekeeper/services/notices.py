@@ -6,12 +6,16 @@ import heapq
 from collections import defaultdict, deque
 from collections.abc import Sequence
 
+import structlog
+
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import encode_verify
 from gatekeeper.domain.model import Channel, ChatId, UserId
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.telegram.gateway import Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.keyboards import notice_buttons
+
+log = structlog.get_logger(__name__)
 
 GROUP_BUDGET = 20  # messages a bot may send to one group per minute (Bot FAQ)
 BUDGET_WINDOW = 60.0
@@ -75,13 +79,17 @@ class Notices:
             self._metrics.decision("notice_batched")
             return None
         self._last_notice[(group_id, user_id)] = self._clock.now()
-        if name is None:
-            name = await self._gateway.first_name(user_id)
-        message_id = await self._gateway.send(
-            group_id,
-            notice_text(user_id, name, channels),
-            buttons=notice_buttons(channels, encode_verify(user_id)),
-        )
+        try:
+            if name is None:
+                name = await self._gateway.first_name(user_id)
+            message_id = await self._gateway.send(
+                group_id,
+                notice_text(user_id, name, channels),
+                buttons=notice_buttons(channels, encode_verify(user_id)),
+            )
+        except BaseException:
+            del self._last_notice[(group_id, user_id)]  # not told: may be told again
+            raise
         if message_id is not None:
             self._metrics.decision("notice")
             self.delete_later(group_id, message_id, ttl)
@@ -112,16 +120,21 @@ class Notices:
     async def _send_batches(self) -> None:
         for group_id, waiting in list(self._waiting.items()):
             while waiting and self._take_budget(group_id):
-                await self._send_batch(group_id, waiting)
+                batch = dict(list(waiting.items())[:BATCH_SIZE])
+                for user_id in batch:
+                    del waiting[user_id]
+                try:
+                    await self._send_batch(group_id, batch)
+                except (FloodWaited, ChatUnreachable) as error:
+                    waiting.update(batch)  # told at a later sweep
+                    log.warning("batch_notice_failed", group_id=group_id, reason=str(error))
+                    break
 
     async def _send_batch(
         self,
         group_id: ChatId,
-        waiting: dict[UserId, tuple[str | None, tuple[Channel, ...], float]],
+        batch: dict[UserId, tuple[str | None, tuple[Channel, ...], float]],
     ) -> None:
-        batch = dict(list(waiting.items())[:BATCH_SIZE])
-        for user_id in batch:
-            del waiting[user_id]
         people = ", ".join(mention(u, name) for u, (name, _, _) in batch.items())
         channels = list({c.id: c for _, found, _ in batch.values() for c in found}.values())
         ttl = max(ttl for _, _, ttl in batch.values())
@@ -144,7 +157,17 @@ class Notices:
             _, chat_id, message_id = heapq.heappop(self._due)
             due[chat_id].append(message_id)
         for chat_id, message_ids in due.items():
-            await self._gateway.delete(chat_id, message_ids)
+            try:
+                await self._gateway.delete(chat_id, message_ids)
+            except FloodWaited as error:
+                for message_id in message_ids:
+                    self.delete_later(chat_id, message_id, error.seconds)
+            except Exception:
+                log.exception("notice_delete_failed", chat_id=chat_id)
+                for message_id in message_ids:
+                    self.delete_later(chat_id, message_id, 30.0)
+        for key in [k for k, at in self._last_notice.items() if now - at >= MEMBER_INTERVAL]:
+            del self._last_notice[key]
         return sum(len(ids) for ids in due.values())
 
     async def remove(self, group_id: ChatId, message_id: int | None) -> None:

@@ -32,6 +32,9 @@ class Commands:
         group_id = int(event.chat_id)
         message = event.message
         title = getattr(event.chat, "title", "") or ""
+        if self._refused_lately(group_id, message):
+            self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
+            return  # no second look at Telegram for a member refused a moment ago
         if not await self._may_configure(group_id, message):
             if name not in ("start", "help"):  # members can ask the bot in private instead
                 await self._refuse(group_id, message, name)
@@ -50,6 +53,10 @@ class Commands:
         else:
             reply = await self._admin.settings(group_id, title, args)
         await self._reply(group_id, message.id, reply)
+
+    def _refused_lately(self, group_id: int, message: Any) -> bool:
+        key = (group_id, int(message.sender_id or 0))
+        return self._clock.now() - self._refused.get(key, float("-inf")) < REFUSAL_INTERVAL
 
     async def _refuse(self, group_id: int, message: Any, name: str) -> None:
         """Tell a member once a minute that commands are for admins; both messages go away."""

@@ -18,7 +18,6 @@ from gatekeeper.domain.events import (
     Sender,
     SenderKind,
 )
-from gatekeeper.domain.rights import muted
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.gate import Gate
@@ -188,8 +187,7 @@ class Handlers:
             touched_rights = isinstance(update.prev_participant, banned) or isinstance(
                 update.new_participant, banned
             )
-            ours = muted(restriction.previous).flags
-            if after.is_admin or (touched_rights and after.rights.flags != ours):
+            if after.is_admin or (touched_rights and after.restricted_by != self.me_id):
                 # An admin changed this member's rights by hand: their decision replaces ours.
                 await self._registry.drop_restriction(group_id, user_id)
                 log.info("restriction_taken_over", group_id=group_id, user_id=user_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from telethon import types
@@ -45,6 +45,7 @@ class Standing:
     can_delete: bool = False
     can_invite: bool = False
     is_bot: bool = False
+    restricted_by: int | None = None  # the admin (or bot) who set the current restriction
 
 
 NOT_MEMBER = Standing(is_member=False)
@@ -62,7 +63,7 @@ def banned_rights_of(rights: Any) -> BannedRights:
 
 
 def to_chat_banned_rights(rights: BannedRights) -> types.ChatBannedRights:
-    until = datetime.fromtimestamp(rights.until) if rights.until else None
+    until = datetime.fromtimestamp(rights.until, tz=UTC) if rights.until else None
     return types.ChatBannedRights(until_date=until, **{name: True for name in rights.flags})
 
 
@@ -85,7 +86,7 @@ def standing_of(participant: Any) -> Standing:
         banned = banned_rights_of(participant.banned_rights)
         # Telegram keeps the rights of a restricted member who left, for when they return.
         is_member = not participant.left and "view_messages" not in banned.flags
-        return Standing(is_member, rights=banned)
+        return Standing(is_member, rights=banned, restricted_by=participant.kicked_by)
     return Standing(True)
 
 
