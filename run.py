@@ -7,6 +7,7 @@ project into it, and re-runs itself there.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,6 +15,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+REQUIRED = (
+    "telethon",
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "alembic",
+    "redis",
+    "structlog",
+    "prometheus_client",
+    "pydantic_settings",
+)
+
+
+def _missing() -> list[str]:
+    return [name for name in REQUIRED if importlib.util.find_spec(name) is None]
 
 
 def _bootstrap() -> None:
@@ -27,25 +43,18 @@ def _bootstrap() -> None:
             "gatekeeper: first run, creating .venv/ and installing dependencies...", file=sys.stderr
         )
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-e",
-            str(ROOT),
-        ],
-        check=True,
+    ready = subprocess.run(
+        [str(python), "-c", "import " + ", ".join(REQUIRED)], capture_output=True, check=False
     )
+    if ready.returncode != 0:
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "-e", str(ROOT)], check=True)
     os.execv(str(python), [str(python), str(ROOT / "run.py"), *sys.argv[1:]])
 
 
 if __name__ == "__main__":
-    try:
-        from gatekeeper.cli import main
-    except ImportError:
+    if _missing():
         _bootstrap()
+    from gatekeeper.cli import main
+
     sys.exit(main())

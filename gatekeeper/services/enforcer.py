@@ -156,11 +156,18 @@ class Enforcer:
         previous = self._current(standing.rights)
         if is_muted(previous):
             return MuteOutcome.NOT_OURS
-        if not await self._gateway.restrict(group_id, user_id, muted(previous)):
-            self._registry.set_admin(group_id, user_id, True)
-            return MuteOutcome.SPARED
+        # Recorded first: a mute the bot could not record would be one it never lifts.
         restriction = Restriction(group_id, user_id, previous, self._clock.now(), action.missing)
         await self._registry.add_restriction(restriction)
+        try:
+            restricted = await self._gateway.restrict(group_id, user_id, muted(previous))
+        except BaseException:
+            await self._registry.drop_restriction(group_id, user_id)
+            raise
+        if not restricted:
+            await self._registry.drop_restriction(group_id, user_id)
+            self._registry.set_admin(group_id, user_id, True)
+            return MuteOutcome.SPARED
         await self._registry.storage.audit.record(
             "mute",
             at=self._clock.now(),
