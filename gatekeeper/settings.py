@@ -26,6 +26,13 @@ HINTS: dict[str, str] = {
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "health_port": "a TCP port for /healthz, /readyz and /metrics (0: any free port, -1: off)",
     "session": "a session name; the file is sessions/<name>.session",
+    "sessions_dir": "the folder for session files, e.g. sessions",
+    "log_json": "true for one JSON object per line, false for console lines",
+    "health_host": "the address to serve health and metrics on, e.g. 127.0.0.1 or 0.0.0.0",
+    "membership_cache_size": "how many verdicts to keep in memory, at least 100",
+    "member_ttl": "seconds to trust a 'subscribed' verdict, e.g. 21600",
+    "non_member_ttl": "seconds to trust a 'not subscribed' verdict, e.g. 300",
+    "concurrency": "how many updates to handle at once, 1 to 10000",
 }
 
 

@@ -42,8 +42,6 @@ def on_message(
     message: MessagePosted,
     rules: GroupRules,
     verdicts: Verdicts,
-    *,
-    notice_allowed: bool,
 ) -> list[Action]:
     """A message appeared in a group: keep it, or take it down and mute its author."""
     if not rules.enforced or is_exempt(message, rules):
@@ -55,22 +53,20 @@ def on_message(
     if not missing:
         return []
     user_id = message.sender.peer_id
-    actions = _mute(rules, user_id, missing, notice_allowed=notice_allowed)
+    actions = _mute(rules, user_id, missing)
     if rules.settings.on_violation is OnViolation.DELETE_AND_MUTE:
         actions.insert(1, DeleteMessage(rules.group_id, message.message_id, user_id))
     return actions
 
 
-def on_join(
-    joined: MemberJoined, rules: GroupRules, verdicts: Verdicts, *, notice_allowed: bool
-) -> list[Action]:
+def on_join(joined: MemberJoined, rules: GroupRules, verdicts: Verdicts) -> list[Action]:
     """Someone became a member: mute them at once if they lack a channel. Nothing is deleted."""
     if not rules.enforced or joined.is_admin or joined.is_bot:
         return []
     missing = missing_links(rules, verdicts)
     if not missing:
         return []
-    return _mute(rules, joined.user_id, missing, notice_allowed=notice_allowed)
+    return _mute(rules, joined.user_id, missing)
 
 
 def on_recheck(
@@ -79,23 +75,21 @@ def on_recheck(
     verdicts: Verdicts,
     *,
     muted_by_bot: bool,
-    notice_allowed: bool,
 ) -> list[Action]:
     """A member's subscriptions changed (or they asked to be checked): mute or release."""
     missing = missing_links(rules, verdicts) if rules.enforced else ()
     if muted_by_bot:
         return [] if missing else [Release(rules.group_id, user_id)]
     if missing:
-        return _mute(rules, user_id, missing, notice_allowed=notice_allowed)
+        return _mute(rules, user_id, missing)
     return []
 
 
-def _mute(
-    rules: GroupRules, user_id: int, missing: tuple[ChannelLink, ...], *, notice_allowed: bool
-) -> list[Action]:
+def _mute(rules: GroupRules, user_id: int, missing: tuple[ChannelLink, ...]) -> list[Action]:
+    """Mute, and tell them why (services/notices.py decides when, within Telegram's budget)."""
     channel_ids = tuple(link.channel.id for link in missing)
-    actions: list[Action] = [Mute(rules.group_id, user_id, channel_ids)]
-    if notice_allowed:
-        channels = tuple(link.channel for link in missing)
-        actions.append(SendNotice(rules.group_id, user_id, channels))
-    return actions
+    channels = tuple(link.channel for link in missing)
+    return [
+        Mute(rules.group_id, user_id, channel_ids),
+        SendNotice(rules.group_id, user_id, channels),
+    ]

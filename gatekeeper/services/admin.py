@@ -136,7 +136,10 @@ class Admin:
         try:
             info = await self._gateway.chat_info(target)
         except ChatUnreachable as error:
-            raise CommandError(f"{ref.text}: {error}; add me to it as an admin") from None
+            raise CommandError(
+                f"{ref.text}: {error}. Check the name; if the channel is private, "
+                "add me to it as an admin first"
+            ) from None
         if info.id == group_id:
             raise CommandError(f"{ref.text}: that is this group itself")
         try:
@@ -203,8 +206,11 @@ class Admin:
             "unprotect", at=self._clock.now(), group_id=group_id
         )
         muted = len(self._registry.restrictions_in(group_id))
+        if not muted:
+            return "Protection is off."
         self._spawn(self._gate.release_all(group_id))
-        return f"Protection is off. Releasing the {muted} member(s) I muted."
+        plural = "member" if muted == 1 else "members"
+        return f"Protection is off. Releasing the {muted} {plural} I muted."
 
     async def status(self, group_id: ChatId) -> str:
         rules = self._registry.rules.get(group_id)
@@ -225,7 +231,8 @@ class Admin:
             health = "✅ healthy" if link.healthy else f"⚠️ {link.problem or 'unreachable'}"
             lines.append(f"• {link.channel.label}: {health}")
         lines.append(f"Muted by me: {len(self._registry.restrictions_in(group_id))}")
-        lines.append(f"Verified since start: {len(self._registry.verified.get(group_id, ()))}")
+        seen = len(self._registry.verified.get(group_id, ()))
+        lines.append(f"Seen subscribed since I last started: {seen}")
         return "\n".join(lines)
 
     async def settings(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:

@@ -63,7 +63,7 @@ class Gate:
         if rules is None or not rules.enforced or policy.is_exempt(message, rules):
             return
         if message.sender.kind is not SenderKind.USER:
-            await self._enforcer.apply(policy.on_message(message, rules, {}, notice_allowed=False))
+            await self._enforcer.apply(policy.on_message(message, rules, {}))
             return
         user_id = message.sender.peer_id
         channels = policy.needs_check(rules)
@@ -81,7 +81,6 @@ class Gate:
             message,
             rules,
             verdicts,
-            notice_allowed=self._notices.allowed(message.group_id, user_id),
         )
         if not actions:
             self._registry.verified[message.group_id].add(user_id)
@@ -109,7 +108,6 @@ class Gate:
             joined,
             rules,
             verdicts,
-            notice_allowed=self._notices.allowed(joined.group_id, joined.user_id),
         )
         await self._enforcer.apply(actions, name=name)
 
@@ -160,7 +158,6 @@ class Gate:
             user_id,
             verdicts,
             muted_by_bot=muted_by_bot,
-            notice_allowed=self._notices.allowed(group_id, user_id),
         )
         await self._enforcer.apply(actions, name=name)
         return self._registry.restriction(group_id, user_id) is not None
@@ -229,7 +226,7 @@ class Gate:
         key = (group_id, presser_id)
         now = self._clock.now()
         if now - self._last_verify.get(key, float("-inf")) < VERIFY_INTERVAL:
-            return Answer("One moment: I am still checking. Try again in a few seconds.")
+            return Answer("Please wait a few seconds before pressing again.")
         self._last_verify[key] = now
         if self._registry.restriction(group_id, presser_id) is None:
             if request.user_id not in (presser_id, 0):
@@ -249,6 +246,6 @@ class Gate:
         verdicts = await self._membership.verdicts(policy.needs_check(rules), presser_id)
         missing = policy.missing_links(rules, verdicts)
         if not missing:
-            return Answer("You have joined: Telegram makes me wait a moment; you can write soon.")
+            return Answer("Thanks, you have joined everything: I will unmute you within a minute.")
         names = ", ".join(link.channel.label for link in missing)
         return Answer(f"Not yet: please join {names}, then press again.", alert=True)

@@ -54,8 +54,8 @@ class LinkHealth:
             await self._notices.say(
                 rules.group_id,
                 f"⚠️ Admins: I can no longer check who has joined {link.channel.label} "
-                f"({problem}). Until this is fixed I mute nobody for it. Make me an admin "
-                "of the channel again and I will pick it up by myself.",
+                f"({problem}). Until this is fixed I mute nobody for it. If the channel still "
+                "exists, make me its admin again and I will pick it up by myself.",
             )
 
     async def reachable(self, channel_id: ChatId) -> None:

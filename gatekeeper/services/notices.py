@@ -71,10 +71,8 @@ class Notices:
         ttl: float,
     ) -> int | None:
         """Post a notice with a button per channel; its message id, or None if skipped."""
-        if not self.allowed(group_id, user_id):
-            self._metrics.decision("notice_skipped")
-            return None
-        if not self._take_budget(group_id):
+        if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
+            # Told a moment ago, or the group's budget is spent: told at a later sweep.
             self._waiting[group_id][user_id] = (name, tuple(channels), ttl)
             self._metrics.decision("notice_batched")
             return None
@@ -119,10 +117,13 @@ class Notices:
 
     async def _send_batches(self) -> None:
         for group_id, waiting in list(self._waiting.items()):
-            while waiting and self._take_budget(group_id):
-                batch = dict(list(waiting.items())[:BATCH_SIZE])
+            while True:
+                ready = [u for u in waiting if self.allowed(group_id, u)][:BATCH_SIZE]
+                if not ready or not self._take_budget(group_id):
+                    break
+                batch = {user_id: waiting.pop(user_id) for user_id in ready}
                 for user_id in batch:
-                    del waiting[user_id]
+                    self._last_notice[(group_id, user_id)] = self._clock.now()
                 try:
                     await self._send_batch(group_id, batch)
                 except (FloodWaited, ChatUnreachable) as error:
@@ -135,14 +136,20 @@ class Notices:
         group_id: ChatId,
         batch: dict[UserId, tuple[str | None, tuple[Channel, ...], float]],
     ) -> None:
-        people = ", ".join(mention(u, name) for u, (name, _, _) in batch.items())
         channels = list({c.id: c for _, found, _ in batch.values() for c in found}.values())
         ttl = max(ttl for _, _, ttl in batch.values())
+        if len(batch) == 1:
+            ((user_id, (name, _, _)),) = batch.items()
+            text, data = notice_text(user_id, name, channels), encode_verify(user_id)
+        else:
+            people = ", ".join(mention(u, name) for u, (name, _, _) in batch.items())
+            text = (
+                f"{people}: this chat is for subscribers of "
+                f"{', '.join(c.label for c in channels)}. Join, then press **I have joined**."
+            )
+            data = encode_verify(0)  # for anyone named: the button checks whoever presses
         message_id = await self._gateway.send(
-            group_id,
-            f"{people}: this chat is for subscribers of "
-            f"{', '.join(c.label for c in channels)}. Join, then press **I have joined**.",
-            buttons=notice_buttons(channels, encode_verify(0)),
+            group_id, text, buttons=notice_buttons(channels, data)
         )
         if message_id is not None:
             self._metrics.decision("notice")

@@ -6,6 +6,8 @@ Shared by the scenario tests, the demo and the benchmark, so all three run the s
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gatekeeper.app import App, build
@@ -95,6 +97,17 @@ class Stage:
         if self.app is not None:
             await self.app.sweep()
         await self.settle()
+
+    @contextmanager
+    def updates_lost(self) -> Iterator[None]:
+        """What happens meanwhile is never pushed to the bot (it may find out by asking)."""
+        assert self.app is not None
+        sender = self.app.client._sender
+        self.sim.detach(sender)
+        try:
+            yield
+        finally:
+            self.sim.attach(sender)
 
     def user(self, name: str) -> SimUser:
         return self.sim.create_user(name)

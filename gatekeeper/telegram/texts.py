@@ -8,11 +8,11 @@ Members who have not joined every required channel can read but not write: their
 removed, they are muted, and I show them a button per channel and an "I have joined" button.
 
 Set me up in four steps:
-1. Add me to your group as an admin with the rights to ban users and delete messages \
-(and to invite users, for join requests).
-2. Add me to each channel as an admin (any right will do: I only need to see its subscribers).
+1. Add me to your group as an admin with the rights to ban users and delete messages.
+2. Add me to each channel as an admin, so I can see its subscribers. For a private channel \
+also give me the right to invite users via link, so I can show members a join button.
 3. In the group, send /protect @yourchannel (several channels: /protect @one @two; a private \
-channel by its t.me link or numeric id).
+channel by its numeric id or a t.me/c/... link to one of its posts).
 4. Send /status to check that every channel is healthy.
 
 Commands, in the group (for its creator and admins with the right to ban):
@@ -22,7 +22,5 @@ Commands, in the group (for its creator and admins with the right to ban):
 /status - protection, each channel's health, members I muted
 /settings - show settings; /settings action delete|mute, /settings notice 2m
 
-I never mute admins, anonymous admins, the group's own linked channel or other bots, and I only \
-ever lift restrictions that I imposed myself."""
-
-START = HELP
+I never act against admins, anonymous admins, posts from the group's linked channel, or other \
+bots, and I only ever lift restrictions that I imposed myself."""

@@ -149,3 +149,80 @@ async def test_status_warns_when_the_bot_lost_its_rights_in_the_group(stage: Sta
     assert "I need the rights to ban users and delete messages" in last_reply(
         stage.group, stage.bot
     )
+
+
+async def test_an_admin_without_the_ban_right_is_refused(stage: Stage) -> None:
+    dave = stage.user("Dave")
+    dave.join(stage.group)
+    stage.group.promote(dave, by=stage.carol, delete_messages=True)
+    await ready(stage)
+
+    await say(stage, dave, stage.group, "/protect @news")
+
+    assert "Only this group's admins" in last_reply(stage.group, stage.bot)
+
+
+async def test_protect_takes_a_link_and_caps_the_channels_including_those_already_linked(
+    stage: Stage,
+) -> None:
+    extra = [
+        stage.sim.create_channel(f"C{i}", owner=stage.carol, username=f"chan{i}x") for i in range(5)
+    ]
+    for channel in extra:
+        stage.make_admin(channel)
+    await ready(stage)
+
+    await say(stage, stage.carol, stage.group, "/protect https://t.me/news")
+    assert "✅ @news" in last_reply(stage.group, stage.bot)
+    names = " ".join(f"@{c.username}" for c in extra)
+    await say(stage, stage.carol, stage.group, f"/protect {names}")
+
+    reply = last_reply(stage.group, stage.bot)
+    assert reply.count("✅") == 4 and "at most 5 channels" in reply
+
+
+async def test_a_private_channel_without_the_invite_right_is_linked_with_a_warning(
+    stage: Stage,
+) -> None:
+    secret = stage.sim.create_channel("Secret", owner=stage.carol)
+    secret.promote(stage.bot, by=stage.carol, post_messages=True)  # no invite right
+    await ready(stage)
+
+    await say(stage, stage.carol, stage.group, f"/protect {secret.peer_id}")
+
+    reply = last_reply(stage.group, stage.bot)
+    assert "✅ Secret" in reply and "could not create an invite link" in reply
+
+
+async def test_status_counts_the_muted_and_the_seen_subscribed(stage: Stage) -> None:
+    stage.bob.join(stage.news)
+    await ready(stage)
+    await protect(stage, stage.news)
+    await say(stage, stage.alice, stage.group, "not subscribed")
+    await say(stage, stage.bob, stage.group, "subscribed")
+
+    await say(stage, stage.carol, stage.group, "/status")
+
+    status = last_reply(stage.group, stage.bot)
+    assert "Muted by me: 1" in status and "Seen subscribed since I last started: 1" in status
+
+
+async def test_one_notice_per_member_a_minute_however_often_they_trip_the_gate(
+    stage: Stage,
+) -> None:
+    stage.alice.join(stage.news)
+    await ready(stage)
+    await protect(stage, stage.news)
+
+    for _ in range(3):
+        stage.alice.leave(stage.news)
+        await stage.settle()
+        stage.alice.join(stage.news)
+        await stage.settle()
+    stage.alice.leave(stage.news)
+    await stage.settle()
+
+    assert not stage.group.can_write(stage.alice)
+    assert notices_for(stage.group, stage.bot, stage.alice) == [], "not again within the minute"
+    await stage.pass_time(60)
+    assert len(notices_for(stage.group, stage.bot, stage.alice)) == 1, "but told in the end"

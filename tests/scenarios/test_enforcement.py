@@ -81,3 +81,13 @@ async def test_media_replies_and_forwards_from_a_non_subscriber_are_treated_alik
     assert stage.group.message(photo.id) is None
     assert not stage.group.can_write(stage.alice)
     assert stage.group.message(first.id) is not None
+
+
+async def test_a_sticker_from_a_non_subscriber_goes_too(stage: Stage) -> None:
+    await guarded(stage)
+
+    sticker = stage.alice.send(stage.group, "", media="sticker")
+    await stage.settle()
+
+    assert stage.group.message(sticker.id) is None
+    assert not stage.group.can_write(stage.alice)

@@ -66,7 +66,7 @@ async def test_presses_are_rate_limited_but_always_answered(stage: Stage) -> Non
     second = await stage.alice.press(notice)
 
     assert first.answered and second.answered
-    assert second.answer_text is not None and "moment" in second.answer_text
+    assert second.answer_text is not None and "wait a few seconds" in second.answer_text
     assert stage.sim.requests["GetParticipantRequest"] == 0
 
 
@@ -79,3 +79,43 @@ async def test_forged_button_data_gets_a_clear_answer(stage: Stage) -> None:
     assert query.answered and query.answer_text is not None
     assert "not one of mine" in query.answer_text
     assert not stage.group.can_write(stage.alice)
+
+
+async def test_the_button_asks_telegram_not_its_memory_and_welcomes_her(stage: Stage) -> None:
+    await muted_alice(stage)
+    (notice,) = notices_for(stage.group, stage.bot, stage.alice)
+    with stage.updates_lost():  # the bot never hears that she joined
+        stage.alice.join(stage.news)
+    await stage.pass_time(10)
+    stage.sim.requests.clear()
+
+    query = await stage.alice.press(notice)
+    await stage.settle()
+
+    assert query.answer_text is not None and "Welcome" in query.answer_text
+    assert stage.sim.requests["GetParticipantRequest"] >= 1
+    assert stage.group.can_write(stage.alice)
+    assert notices_for(stage.group, stage.bot, stage.alice) == []
+
+
+async def test_a_press_is_answered_even_when_telegram_fails_the_check(stage: Stage) -> None:
+    await muted_alice(stage)
+    (notice,) = notices_for(stage.group, stage.bot, stage.alice)
+    stage.sim.faults.error("GetParticipantRequest", 400, "SOMETHING_UNEXPECTED")
+
+    query = await stage.alice.press(notice)
+
+    assert query.answered and query.answer_text is not None
+    assert "try again" in query.answer_text
+    assert not stage.group.can_write(stage.alice)
+
+
+async def test_a_press_is_answered_when_telegram_makes_the_check_wait(stage: Stage) -> None:
+    await muted_alice(stage)
+    (notice,) = notices_for(stage.group, stage.bot, stage.alice)
+    stage.sim.faults.flood_wait("GetParticipantRequest", 60)
+
+    query = await stage.alice.press(notice)
+
+    assert query.answered and query.answer_text is not None
+    assert "busy" in query.answer_text

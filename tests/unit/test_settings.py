@@ -91,3 +91,9 @@ def test_a_bad_value_stops_the_program_with_one_line_not_a_traceback(
     assert main([]) == 2
     err = capsys.readouterr().err
     assert "GATEKEEPER_API_ID" in err and "Traceback" not in err
+
+
+def test_every_setting_has_a_hint_for_when_it_is_wrong() -> None:
+    from gatekeeper.settings import HINTS, Settings
+
+    assert set(Settings.model_fields) <= set(HINTS)
