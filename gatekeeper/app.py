@@ -58,11 +58,13 @@ class App:
     links: LinkHealth
     gate: Gate
     enforcer: Enforcer
+    cache: MembershipCache
     admin: Admin
     handlers: Handlers
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
+    _services: list[asyncio.Task[None]] = field(default_factory=list)  # run until stop()
     _last_probe: float = 0.0
     _admins_failed: dict[int, float] = field(default_factory=dict)
 
@@ -114,6 +116,11 @@ class App:
             )
             self.health.add_check("telegram", self._telegram_ready)
             await self.health.start()
+        if self.cache.shared is not None:
+            listener = asyncio.get_running_loop().create_task(
+                self.cache.run_invalidation_listener()
+            )
+            self._services.append(listener)
         self.handlers.ready.set()
         log.info("started", bot=me.username, groups=len(self.registry.rules))
 
@@ -180,9 +187,10 @@ class App:
             await self.stop()
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        for task in [*self._tasks, *self._services]:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._services, return_exceptions=True)
+        self._services.clear()
         if self.health is not None:
             await self.health.stop()
         if self.client.is_connected():
@@ -249,6 +257,7 @@ def build(
         links=links,
         gate=gate,
         enforcer=enforcer,
+        cache=cache,
         admin=admin,
         handlers=handlers,
         redis=redis,

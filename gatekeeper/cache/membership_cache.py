@@ -55,12 +55,18 @@ class MembershipCache:
             found.update(from_redis)
         return found
 
-    async def store(self, channel_id: ChatId, user_id: UserId, verdict: Verdict) -> None:
+    async def store(
+        self, channel_id: ChatId, user_id: UserId, verdict: Verdict, *, announce: bool = False
+    ) -> None:
+        """Keep a verdict here and in Redis; `announce` a change so that other processes
+        sharing the Redis drop what they remember and read it again."""
         if verdict is Verdict.UNKNOWN:
             return
         self.memory.put(channel_id, user_id, verdict)
         if self.shared is not None:
             await self.shared.put(channel_id, user_id, verdict)
+            if announce:
+                await self.shared.publish_invalidation(channel_id, user_id)
 
     async def store_many(self, channel_id: ChatId, verdicts: Mapping[UserId, Verdict]) -> None:
         for user_id, verdict in verdicts.items():

@@ -100,4 +100,4 @@ class Membership:
         verdict = Verdict.MEMBER if is_member else Verdict.NOT_MEMBER
         if (channel_id, user_id) in self._in_flight:
             self._superseded.add((channel_id, user_id))
-        await self._cache.store(channel_id, user_id, verdict)
+        await self._cache.store(channel_id, user_id, verdict, announce=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,6 +10,10 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from gatekeeper.cache.membership_cache import MembershipCache
+from gatekeeper.cache.memory import MembershipMemory
+from gatekeeper.cache.shared import RedisMembership
+from gatekeeper.domain.model import Verdict
 from gatekeeper.sim.stage import Stage
 from tests.scenarios.helpers import protect, say
 
@@ -66,3 +71,33 @@ async def test_the_bot_keeps_guarding_when_redis_is_unreachable(tmp_path: Path) 
         assert not stage.group.can_write(stage.alice)
     finally:
         await stage.stop()
+
+
+async def test_a_change_announced_by_another_bot_on_the_same_redis_is_heeded(
+    redis_stage: Stage, redis_url: str
+) -> None:
+    stage = redis_stage
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    stage.alice.join(stage.group)
+    stage.alice.join(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+    await say(stage, stage.alice, stage.group, "known subscriber")
+    assert stage.group.can_write(stage.alice)
+
+    # Another process sharing this Redis learns that she left (and this bot does not).
+    with stage.updates_lost():
+        stage.alice.leave(stage.news)
+    connection = Redis.from_url(redis_url)
+    other = MembershipCache(
+        MembershipMemory(100, 3600, 300, stage.clock),
+        RedisMembership(connection, member_ttl=3600, non_member_ttl=300),
+    )
+    await other.store(stage.news.peer_id, stage.alice.id, Verdict.NOT_MEMBER, announce=True)
+    await connection.aclose()
+    await asyncio.sleep(0.2)  # the announcement travels through Redis
+
+    await say(stage, stage.alice, stage.group, "still here?")
+
+    assert not stage.group.can_write(stage.alice)
