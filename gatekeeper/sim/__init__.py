@@ -14,7 +14,11 @@ Building a world (actors are synchronous and push updates; ``await sim.settle()`
     news.link_discussion(group)
     group.promote(bot, by=carol, ban_users=True, invite_users=True)  # no flags = every right
     news.demote(bot, by=carol)
-    alice.join(group); alice.leave(group); alice.request_join(group)
+    alice.join(group, quietly=False); alice.leave(group); alice.request_join(group)
+    carol.add(group, alice, quietly=False)     # admin with invite_users, or any member while
+    group.members_can_add = False              # ...this is True (the default; never in channels)
+    alice.join_by_link(group, link=None, quietly=False)   # link None: the first, or a new one
+    carol.approve_join(group, alice)
     msg = alice.send(group, "hi", media=None, reply_to=None)   # SimRefused(reason) if she may not
     alice.send_as(group, her_channel, "..."); carol.send_anonymously(group, "...")
     news.post("breaking")                 # auto-forwarded into the linked group
@@ -23,6 +27,27 @@ Building a world (actors are synchronous and push updates; ``await sim.settle()`
     query = alice.press_nowait(msg, b"data")
     carol.restrict(group, alice, send_messages=True, until=0); carol.unrestrict(group, alice)
     carol.kick(group, alice)
+
+Arrivals push UpdateChannelParticipant to the chat's admin bots and, in supergroups, a service
+message (none with ``quietly=True``, as large groups hide joins; none in broadcast channels)::
+
+    join          ChatAddUser(users=[her]) from her;   actor_id her
+    add           ChatAddUser(users=[user]) from adder; actor_id adder; inviter_id adder
+    join_by_link  ChatJoinedByLink(inviter_id=link creator) from her; actor_id her;
+                  invite=ChatInviteExported(link, admin_id=creator); inviter_id creator
+    approve_join  ChatJoinedByRequest from her;         actor_id the approving admin
+
+(Telethon's ChatAction fires for both the service message and the participant update.)
+
+``add`` refuses CHAT_ADMIN_REQUIRED without the right and USER_KICKED for a banned user unless
+the adder may ban; ``join``/``join_by_link`` refuse USER_BANNED_IN_CHANNEL; an unknown link is
+INVITE_HASH_INVALID; arriving when already in is a no-op. New ``ChannelParticipant`` records
+carry no inviter (the layer has no such field); the bot's own ``ChannelParticipantSelf`` does.
+
+Text messages carry the entities Telegram detects (``gatekeeper.sim.text_entities``), with
+UTF-16 offsets: MessageEntityBotCommand (``/cmd``, ``/cmd@bot`` anywhere), MessageEntityMention
+(``@name``, 4-32 characters) and MessageEntityUrl (``http(s)://...``, bare ``t.me/...``). No
+hashtags, e-mails or bare domains; entities a client sends (formatting) are not kept.
 
 Asking the world::
 

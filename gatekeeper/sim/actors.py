@@ -8,6 +8,7 @@ from telethon.tl import types
 
 from gatekeeper.sim.entities import chat_tl, user_tl
 from gatekeeper.sim.errors import SimRefused
+from gatekeeper.sim.membership import Membership
 from gatekeeper.sim.world import (
     ADMIN_RIGHTS,
     BANNED_RIGHTS,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from gatekeeper.sim.world import CallbackQuery
 
 
-class SimUser:
+class SimUser(Membership):
     """A person or a bot. Actions are synchronous and push updates; ``await sim.settle()`` after."""
 
     def __init__(self, sim: SimTelegram, state: UserState) -> None:
@@ -53,33 +54,6 @@ class SimUser:
     @property
     def input_peer(self) -> Any:
         return types.InputPeerUser(self.id, self.access_hash)
-
-    # -- membership -----------------------------------------------------------------------
-    def join(self, chat: SimChat) -> None:
-        """Join (supergroups also get a "joined" service message). Refused when banned."""
-        role = chat.state.role(self.id)
-        if role is Role.KICKED:
-            raise SimRefused("USER_BANNED_IN_CHANNEL", f"{self} is banned from {chat}")
-        if role.is_participant:
-            return
-        self.sim.ops.join(chat.state, self.id)
-        if not chat.broadcast:
-            action = types.MessageActionChatAddUser(users=[self.id])
-            self.sim.ops.post(
-                chat.state,
-                SimMessage(0, chat.id, self.sim.ops.now(), sender_user_id=self.id, action=action),
-            )
-
-    def leave(self, chat: SimChat) -> None:
-        role = chat.state.role(self.id)
-        if role is Role.CREATOR:
-            raise SimRefused("USER_CREATOR", "the sim does not let the creator leave")
-        if role.is_participant:
-            self.sim.ops.set_participant(chat.state, self.id, None, self.id)
-
-    def request_join(self, chat: SimChat) -> None:
-        """Ask to join; admin bots with invite_users get UpdateBotChatInviteRequester."""
-        self.sim.ops.request_join(chat.state, self.id)
 
     # -- messages ---------------------------------------------------------------------------
     def send(
@@ -170,17 +144,6 @@ class SimUser:
             chat.state, user.id, rights, self.sim.ops.normalize_until(until), self.id
         )
 
-    def approve_join(self, chat: SimChat, user: SimUser) -> None:
-        """As an admin, approve a pending join request by hand (no ChatAction fires for it)."""
-        if not chat.state.has_admin_right(self.id, "invite_users"):
-            raise SimRefused("CHAT_ADMIN_REQUIRED", f"{self} cannot approve in {chat}")
-        if chat.state.join_requests.pop(user.id, None) is None:
-            raise SimRefused("HIDE_REQUESTER_MISSING", f"{user} did not ask to join {chat}")
-        self.sim.ops.join(chat.state, user.id, actor_id=self.id)
-        action = types.MessageActionChatJoinedByRequest()
-        note = SimMessage(0, chat.id, self.sim.ops.now(), sender_user_id=user.id, action=action)
-        self.sim.ops.post(chat.state, note)
-
     def unrestrict(self, chat: SimChat, user: SimUser) -> None:
         self.restrict(chat, user)
 
@@ -242,6 +205,18 @@ class SimChat:
             frozenset(ADMIN_RIGHTS) if not rights else frozenset(k for k, v in rights.items() if v)
         )
         self.sim.ops.promote(self.state, user.id, granted, by.id)
+
+    @property
+    def members_can_add(self) -> bool:
+        """Whether plain members may add people (Telegram's default for supergroups: yes)."""
+        return self.id not in self.sim.ops.members_cannot_add
+
+    @members_can_add.setter
+    def members_can_add(self, allowed: bool) -> None:
+        if allowed:
+            self.sim.ops.members_cannot_add.discard(self.id)
+        else:
+            self.sim.ops.members_cannot_add.add(self.id)
 
     def demote(self, user: SimUser, by: SimUser) -> None:
         if self.state.role(user.id) is Role.ADMIN:

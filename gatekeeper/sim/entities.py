@@ -7,6 +7,7 @@ from typing import Any
 
 from telethon.tl import types
 
+from gatekeeper.sim.text_entities import detect_entities
 from gatekeeper.sim.world import (
     ADMIN_RIGHTS,
     BANNED_RIGHTS,
@@ -198,6 +199,7 @@ def message_tl(msg: SimMessage, viewer_id: int | None = None) -> Any:
         peer_id=peer,
         date=to_datetime(msg.date),
         message=msg.text,
+        entities=detect_entities(msg.text) or None,
         out=out,
         post=msg.post,
         from_id=from_id,

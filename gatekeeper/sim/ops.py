@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ class Ops:
         self.world = world
         self.hub = hub
         self.clock = clock
+        self.invite_meta: dict[str, tuple[int, int]] = {}  # invite link -> (creator id, date)
+        self.members_cannot_add: set[int] = set()  # chats whose plain members may not add people
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -53,9 +56,17 @@ class Ops:
 
     # -- participants --------------------------------------------------------------
     def set_participant(
-        self, chat: ChatState, user_id: int, new: Participant | None, actor_id: int
+        self,
+        chat: ChatState,
+        user_id: int,
+        new: Participant | None,
+        actor_id: int,
+        invite: Any = None,
     ) -> None:
-        """Replace ``user_id``'s participant record (None = left) and tell the admin bots."""
+        """Replace ``user_id``'s participant record (None = left) and tell the admin bots.
+
+        ``invite`` (a ``ChatInviteExported``) goes into the update when a link was used.
+        """
         prev = chat.participants.get(user_id)
         recipients = set(self.hub.admin_bots_in(chat))
         if new is None:
@@ -79,15 +90,45 @@ class Ops:
                     qts=qts,
                     prev_participant=_tl_or_none(prev, bot_id),
                     new_participant=_tl_or_none(new, bot_id),
+                    invite=invite,
                 )
 
             self.hub.qts_event(bot_id, make)
 
     def join(
-        self, chat: ChatState, user_id: int, role: Role = Role.MEMBER, actor_id: int | None = None
+        self,
+        chat: ChatState,
+        user_id: int,
+        role: Role = Role.MEMBER,
+        actor_id: int | None = None,
+        inviter_id: int | None = None,
+        invite: Any = None,
     ) -> None:
-        p = Participant(user_id=user_id, role=role, date=self.now())
-        self.set_participant(chat, user_id, p, actor_id or user_id)
+        p = Participant(user_id=user_id, role=role, date=self.now(), inviter_id=inviter_id)
+        self.set_participant(chat, user_id, p, actor_id or user_id, invite)
+
+    # -- invite links ----------------------------------------------------------------
+    def export_invite(
+        self, chat: ChatState, admin_id: int, request_needed: bool = False, title: str | None = None
+    ) -> Any:
+        """Create a new ``https://t.me/+...`` link by ``admin_id``; returns ChatInviteExported."""
+        alphabet = string.ascii_letters + string.digits
+        link = "https://t.me/+" + "".join(self.world.rng.choice(alphabet) for _ in range(16))
+        chat.invites.append(link)
+        self.invite_meta[link] = (admin_id, self.now())
+        return self.invite_tl(chat, link, request_needed, title)
+
+    def invite_tl(
+        self, chat: ChatState, link: str, request_needed: bool = False, title: str | None = None
+    ) -> Any:
+        admin_id, date = self.invite_meta.get(link, (chat.creator_id, chat.date))
+        return types.ChatInviteExported(
+            link=link,
+            admin_id=admin_id,
+            date=to_datetime(date),
+            request_needed=request_needed or None,
+            title=title,
+        )
 
     def promote(self, chat: ChatState, user_id: int, rights: frozenset[str], by: int) -> None:
         prev = chat.participants.get(user_id)
@@ -228,9 +269,7 @@ class Ops:
     def request_join(self, chat: ChatState, user_id: int) -> None:
         chat.join_requests[user_id] = self.now()
         link = chat.invites[0] if chat.invites else f"https://t.me/+sim{chat.id:x}"
-        invite = types.ChatInviteExported(
-            link=link, admin_id=chat.creator_id, date=to_datetime(chat.date), request_needed=True
-        )
+        invite = self.invite_tl(chat, link, request_needed=True)
         for bot_id in self.hub.admin_bots_in(chat):
             if chat.has_admin_right(bot_id, "invite_users"):
                 self.hub.qts_event(

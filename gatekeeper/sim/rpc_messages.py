@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
 from telethon.tl import functions, types
@@ -149,14 +148,6 @@ def hide_chat_join_request(call: Call) -> Any:
 @handles(functions.messages.ExportChatInviteRequest)
 def export_chat_invite(call: Call) -> Any:
     chat = _chat_for_invites(call)
-    alphabet = string.ascii_letters + string.digits
-    code = "".join(call.world.rng.choice(alphabet) for _ in range(16))
-    link = f"https://t.me/+{code}"
-    chat.invites.append(link)
-    return types.ChatInviteExported(
-        link=link,
-        admin_id=call.bot_id,
-        date=to_datetime(call.ops.now()),
-        request_needed=bool(call.request.request_needed),
-        title=call.request.title,
+    return call.ops.export_invite(
+        chat, call.bot_id, bool(call.request.request_needed), call.request.title
     )

@@ -158,3 +158,21 @@ async def test_a_crowd_arriving_at_once_is_muted_but_notices_keep_to_telegrams_b
     await stage.settle()
     query = await late.press(batch)
     assert query.answered and stage.group.can_write(late)
+
+
+async def test_every_way_of_arriving_is_checked_at_once(stage: Stage) -> None:
+    stage.make_admin(stage.group)
+    stage.make_admin(stage.news)
+    await stage.start()
+    await protect(stage, stage.news)
+    added, by_link, unseen = stage.user("Added"), stage.user("Linked"), stage.user("Unseen")
+
+    stage.carol.add(stage.group, added)
+    by_link.join_by_link(stage.group)
+    unseen.join(stage.group, quietly=True)  # large groups show no join message
+    await stage.settle()
+
+    for newcomer in (added, by_link, unseen):
+        assert stage.group.is_member(newcomer)
+        assert not stage.group.can_write(newcomer), newcomer
+        assert len(notices_for(stage.group, stage.bot, newcomer)) == 1, newcomer
