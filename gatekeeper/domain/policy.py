@@ -86,7 +86,7 @@ def on_recheck(
 
 
 def _mute(rules: GroupRules, user_id: int, missing: tuple[ChannelLink, ...]) -> list[Action]:
-    """Mute, and tell them why (services/notices.py decides when, within Telegram's budget)."""
+    """Mute, and tell them why (when to tell is the notice service's to decide)."""
     channel_ids = tuple(link.channel.id for link in missing)
     channels = tuple(link.channel for link in missing)
     return [

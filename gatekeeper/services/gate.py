@@ -77,11 +77,7 @@ class Gate:
                 log.warning("check_postponed", group_id=message.group_id, reason=str(error))
                 return  # cannot tell now: the member is not punished for Telegram's limits
             rules = self._registry.rules.get(message.group_id, rules)  # health may have changed
-        actions = policy.on_message(
-            message,
-            rules,
-            verdicts,
-        )
+        actions = policy.on_message(message, rules, verdicts)
         if not actions:
             self._registry.verified[message.group_id].add(user_id)
         await self._enforcer.apply(actions, name=name)
@@ -104,11 +100,7 @@ class Gate:
             log.warning("check_postponed", group_id=joined.group_id, reason=str(error))
             return
         rules = self._registry.rules.get(joined.group_id, rules)
-        actions = policy.on_join(
-            joined,
-            rules,
-            verdicts,
-        )
+        actions = policy.on_join(joined, rules, verdicts)
         await self._enforcer.apply(actions, name=name)
 
     async def on_channel_change(self, change: ChannelMembershipChanged) -> None:
@@ -126,8 +118,8 @@ class Gate:
                     continue
             try:
                 await self._recheck_member(group_id, change.user_id)
-            except (FloodWaited, ChatUnreachable, UserUnreachable) as error:
-                log.warning("recheck_failed", group_id=group_id, reason=str(error))
+            except Exception:  # one group's failure must not spare the others
+                log.exception("recheck_failed", group_id=group_id, user_id=change.user_id)
 
     async def _recheck_member(
         self, group_id: ChatId, user_id: UserId, *, name: str | None = None
@@ -153,12 +145,7 @@ class Gate:
             policy.needs_check(rules), user_id, fresh=muted_by_bot
         )
         rules = self._registry.rules.get(group_id, rules)
-        actions = policy.on_recheck(
-            rules,
-            user_id,
-            verdicts,
-            muted_by_bot=muted_by_bot,
-        )
+        actions = policy.on_recheck(rules, user_id, verdicts, muted_by_bot=muted_by_bot)
         await self._enforcer.apply(actions, name=name)
         return self._registry.restriction(group_id, user_id) is not None
 
