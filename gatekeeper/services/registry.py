@@ -59,9 +59,6 @@ class Registry:
     def restriction(self, group_id: ChatId, user_id: UserId) -> Restriction | None:
         return self.restrictions.get((group_id, user_id))
 
-    def restrictions_of(self, user_id: UserId) -> list[Restriction]:
-        return [r for (_, u), r in self.restrictions.items() if u == user_id]
-
     def restrictions_in(self, group_id: ChatId) -> list[Restriction]:
         return [r for (g, _), r in self.restrictions.items() if g == group_id]
 
