@@ -15,7 +15,7 @@ from gatekeeper.cache.memory import MembershipMemory
 from gatekeeper.cache.shared import RedisMembership
 from gatekeeper.domain.model import Verdict
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import protect, say
+from tests.scenarios.helpers import guarded, protect, say
 
 
 @pytest.fixture
@@ -37,12 +37,8 @@ async def test_a_verdict_cached_in_redis_spares_telegram_after_a_restart(
     redis_stage: Stage,
 ) -> None:
     stage = redis_stage
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
     stage.alice.join(stage.news)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage)
     await say(stage, stage.alice, stage.group, "checked once")
     assert stage.sim.requests["GetParticipantRequest"] >= 1
 
@@ -77,12 +73,8 @@ async def test_a_change_announced_by_another_bot_on_the_same_redis_is_heeded(
     redis_stage: Stage, redis_url: str
 ) -> None:
     stage = redis_stage
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
     stage.alice.join(stage.news)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage)
     await say(stage, stage.alice, stage.group, "known subscriber")
     assert stage.group.can_write(stage.alice)
 

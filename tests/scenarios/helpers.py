@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from gatekeeper.domain.callbacks import encode_verify
 from gatekeeper.sim import SimChat, SimMessage, SimUser
 from gatekeeper.sim.stage import Stage
@@ -40,11 +42,12 @@ def button_urls(message: SimMessage) -> list[str]:
     return [b.url for row in message.buttons for b in row if b.url]
 
 
-async def guarded(stage: Stage) -> str:
-    """The usual start: the bot is admin of the group and of @news, Alice is a member, and
-    Carol protects the group with @news. The bot's reply to /protect."""
+async def guarded(stage: Stage, members: Sequence[SimUser] | None = None) -> str:
+    """The usual start: the bot is admin of the group and of @news, `members` (Alice unless
+    told otherwise) are in the group, and Carol protects it with @news. The bot's reply."""
     stage.make_admin(stage.group)
     stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
+    for member in (stage.alice,) if members is None else members:
+        member.join(stage.group)
     await stage.start()
     return await protect(stage, stage.news)

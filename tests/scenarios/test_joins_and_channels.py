@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import notices_for, protect, say
+from tests.scenarios.helpers import guarded, notices_for, protect, say
 
 
 async def test_a_newcomer_without_the_channel_is_muted_on_arrival_and_nothing_deleted(
@@ -89,15 +89,11 @@ async def test_one_group_requires_two_channels_and_releases_only_when_both_are_j
 async def test_a_member_who_leaves_a_channel_but_not_the_group_is_the_only_one_muted(
     stage: Stage,
 ) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
     for user in (stage.alice, stage.bob):
         user.join(stage.news)
-        user.join(stage.group)
     outsider = stage.user("Olga")
     outsider.join(stage.news)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage, members=(stage.alice, stage.bob))
 
     stage.alice.leave(stage.news)
     outsider.leave(stage.news)
@@ -129,10 +125,7 @@ async def test_a_member_approved_from_a_join_request_is_checked_at_once(stage: S
 async def test_a_crowd_arriving_at_once_is_muted_but_notices_keep_to_telegrams_budget(
     stage: Stage,
 ) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage, members=())
     crowd = [stage.user(f"Visitor {i:02d}") for i in range(30)]
 
     for visitor in crowd:

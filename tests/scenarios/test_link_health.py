@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import last_reply, protect, say
+from tests.scenarios.helpers import guarded, last_reply, say
 
 WARNING = "I can no longer check"
 
@@ -15,12 +15,7 @@ def warnings(stage: Stage) -> list[str]:
 async def test_the_bot_demoted_in_a_channel_mutes_nobody_tells_admins_once_and_heals(
     stage: Stage,
 ) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    for user in (stage.alice, stage.bob):
-        user.join(stage.group)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage, members=(stage.alice, stage.bob))
 
     stage.news.demote(stage.bot, by=stage.carol)
     await stage.settle()
@@ -43,11 +38,7 @@ async def test_the_bot_demoted_in_a_channel_mutes_nobody_tells_admins_once_and_h
 async def test_a_broken_link_found_by_a_check_is_healed_by_the_periodic_probe(
     stage: Stage,
 ) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    stage.alice.join(stage.group)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage)
     stage.sim.faults.error("GetParticipantRequest", 400, "CHAT_ADMIN_REQUIRED", times=1)
 
     await say(stage, stage.alice, stage.group, "hello")

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import last_reply, protect, say
+from tests.scenarios.helpers import guarded, last_reply, say
 
 
 async def test_a_restart_continues_where_it_stopped(stage: Stage) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
-    for user in (stage.alice, stage.bob):
-        user.join(stage.group)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage, members=(stage.alice, stage.bob))
     await say(stage, stage.alice, stage.group, "muted before the restart")
     assert not stage.group.can_write(stage.alice)
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import notices_for, protect, say
+from tests.scenarios.helpers import guarded, notices_for, say
 
 
 async def protected(stage: Stage) -> None:
-    stage.make_admin(stage.group)
-    stage.make_admin(stage.news)
     stage.news.link_discussion(stage.group)
-    stage.alice.join(stage.group)
-    await stage.start()
-    await protect(stage, stage.news)
+    await guarded(stage)
 
 
 async def test_admins_anonymous_admins_and_the_linked_channel_are_never_muted(
