@@ -12,14 +12,13 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gatekeeper.storage import migrate
-from gatekeeper.storage.audit import AuditEntry, AuditLog
+from gatekeeper.storage.audit import AuditLog
 from gatekeeper.storage.engine import create_engine, session_factory
 from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.groups import GroupStore
 from gatekeeper.storage.restrictions import RestrictionStore
 
 __all__ = [
-    "AuditEntry",
     "AuditLog",
     "GroupStore",
     "NotFound",

@@ -58,12 +58,6 @@ class GroupStore:
         assert rules is not None
         return rules
 
-    async def delete(self, group_id: ChatId) -> bool:
-        """Forget a group and its links (the restrictions stay: they may still need lifting)."""
-        async with self._sessions.begin() as session:
-            changed = await affected(session, delete(GroupRow).where(GroupRow.id == group_id))
-        return changed == 1
-
     async def set_protected(self, group_id: ChatId, protected: bool) -> None:
         await self._update_group(group_id, protected=protected)
 
@@ -134,16 +128,6 @@ class GroupStore:
                 .values(healthy=healthy, problem=problem, admins_told=admins_told),
             )
         return changed == 1
-
-    async def groups_linked_to(self, channel_id: ChatId) -> list[ChatId]:
-        """The groups that require `channel_id`, by id."""
-        async with self._sessions() as session:
-            ids = await session.scalars(
-                select(GroupChannelRow.group_id)
-                .where(GroupChannelRow.channel_id == channel_id)
-                .order_by(GroupChannelRow.group_id)
-            )
-            return list(ids)
 
     async def _update_group(self, group_id: ChatId, **values: object) -> None:
         async with self._sessions.begin() as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import BannedRights, ChatId, Restriction, UserId
@@ -30,11 +30,6 @@ class RestrictionStore:
         async with self._sessions.begin() as session:
             await session.execute(upsert(session, RestrictionRow, values, key=_ORDER_KEY))
 
-    async def get(self, group_id: ChatId, user_id: UserId) -> Restriction | None:
-        async with self._sessions() as session:
-            row = await session.get(RestrictionRow, (group_id, user_id))
-            return None if row is None else _restriction(row)
-
     async def remove(self, group_id: ChatId, user_id: UserId) -> bool:
         """True when there was a record to remove."""
         async with self._sessions.begin() as session:
@@ -52,19 +47,8 @@ class RestrictionStore:
             )
         return changed == 1
 
-    async def for_group(self, group_id: ChatId) -> list[Restriction]:
-        return await self._select(RestrictionRow.group_id == group_id)
-
-    async def for_user(self, user_id: UserId) -> list[Restriction]:
-        return await self._select(RestrictionRow.user_id == user_id)
-
     async def all(self) -> list[Restriction]:
         return await self._select()
-
-    async def count(self, group_id: ChatId) -> int:
-        async with self._sessions() as session:
-            query = select(func.count()).where(RestrictionRow.group_id == group_id)
-            return await session.scalar(query) or 0
 
     async def _select(self, *where: ColumnElement[bool]) -> list[Restriction]:
         async with self._sessions() as session:
