@@ -211,9 +211,13 @@ def build(
     clock = clock or SystemClock()
     client = client or build_client(settings)
     if redis is None and settings.redis_url:
-        redis = Redis.from_url(settings.redis_url)
+        redis = Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_timeout,
+            socket_connect_timeout=settings.redis_connect_timeout,
+        )
     metrics = Metrics()
-    storage = Storage.on(create_engine(settings.database_url))
+    storage = Storage.on(create_engine(settings.database_url, concurrency=settings.concurrency))
     registry = Registry(storage)
     gateway = Gateway(client, metrics, clock)
     memory = MembershipMemory(
@@ -221,7 +225,10 @@ def build(
     )
     shared = (
         RedisMembership(
-            redis, member_ttl=settings.member_ttl, non_member_ttl=settings.non_member_ttl
+            redis,
+            member_ttl=settings.member_ttl,
+            non_member_ttl=settings.non_member_ttl,
+            clock=clock,
         )
         if redis is not None
         else None

@@ -23,6 +23,8 @@ HINTS: dict[str, str] = {
         "or postgresql+asyncpg://user:pass@host/db"
     ),
     "redis_url": "a Redis URL like redis://localhost:6379/0, or leave it unset",
+    "redis_timeout": "seconds to wait for a Redis answer before going on without it, e.g. 0.5",
+    "redis_connect_timeout": "seconds to wait for a connection to Redis, e.g. 1",
     "log_level": "one of DEBUG, INFO, WARNING, ERROR",
     "health_port": "a TCP port for /healthz, /readyz and /metrics (0: any free port, -1: off)",
     "session": "a session name; the file is sessions/<name>.session",
@@ -48,6 +50,8 @@ class Settings(BaseSettings):
     sessions_dir: Path = Path("sessions")
     database_url: str = "sqlite+aiosqlite:///gatekeeper.db"
     redis_url: str | None = None
+    redis_timeout: float = Field(default=0.5, gt=0, le=60)
+    redis_connect_timeout: float = Field(default=1.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = False
     health_host: str = "127.0.0.1"

@@ -65,6 +65,11 @@ class RedisMembership:
         self.skipped = 0  # calls not attempted while Redis was down
 
     @property
+    def retry_interval(self) -> float:
+        """Seconds Redis is left alone after a failure (or a timeout) before it is tried again."""
+        return self._retry_interval
+
+    @property
     def prefix(self) -> str:
         return self._prefix
 

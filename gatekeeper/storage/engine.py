@@ -11,17 +11,29 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+KEPT_OPEN = 10  # connections kept open between bursts; the rest are opened as needed
+BACKGROUND_CONNECTIONS = 2  # sweeps and start-up work, besides the update handlers
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine for `url`; for SQLite, with foreign keys, WAL and a busy timeout."""
+def create_engine(url: str, *, concurrency: int | None = None) -> AsyncEngine:
+    """An async engine for `url`; for SQLite, with foreign keys, WAL and a busy timeout.
+
+    With `concurrency` (how many updates are handled at once), the pool lets every handler
+    hold a connection at the same time, so none waits for the pool's timeout in a burst.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return _create_async_engine(parsed, pool_pre_ping=True)
+    options: dict[str, Any] = {}
     database = parsed.database
+    in_memory = not database or database == ":memory:" or "mode=memory" in str(parsed)
+    if concurrency is not None and not (parsed.get_backend_name() == "sqlite" and in_memory):
+        wanted = concurrency + BACKGROUND_CONNECTIONS
+        options["pool_size"] = min(wanted, KEPT_OPEN)
+        options["max_overflow"] = wanted - options["pool_size"]
+    if parsed.get_backend_name() != "sqlite":
+        return _create_async_engine(parsed, pool_pre_ping=True, **options)
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_async_engine(parsed)
+    engine = _create_async_engine(parsed, **options)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
