@@ -21,6 +21,12 @@ from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 log = structlog.get_logger(__name__)
 
 Spawn = Callable[[Awaitable[object]], None]
+NOT_A_CHANNEL = {
+    "supergroup": "that is a group, not a channel; only a broadcast channel can be required",
+    "basic_group": "that is a basic group, not a channel; only a broadcast channel can be required",
+    "user": "that is a person, not a channel; only a broadcast channel can be required",
+    "bot": "that is a bot, not a channel; only a broadcast channel can be required",
+}
 LINKED_RECHECK = 600.0
 
 
@@ -141,7 +147,11 @@ class Admin:
                 "add me to it as an admin first"
             ) from None
         if info.id == group_id:
-            raise CommandError(f"{ref.text}: that is this group itself")
+            raise CommandError(
+                f"{ref.text}: that is this group itself; name the channel members must join"
+            )
+        if info.kind != "channel":
+            raise CommandError(f"{ref.text}: {NOT_A_CHANNEL[info.kind]}")
         try:
             me = await self._gateway.standing(info.id, self.bot_id)
         except ChatUnreachable as error:

@@ -16,6 +16,7 @@ from gatekeeper.domain.events import (
     MessagePosted,
     SenderKind,
 )
+from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, length, listing
 from gatekeeper.domain.model import ChatId, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.enforcer import Enforcer
@@ -234,5 +235,7 @@ class Gate:
         missing = policy.missing_links(rules, verdicts)
         if not missing:
             return Answer("Thanks, you have joined everything: I will unmute you within a minute.")
-        names = ", ".join(link.channel.label for link in missing)
-        return Answer(f"Not yet: please join {names}, then press again.", alert=True)
+        words = "Not yet: please join {}, then press again."
+        budget = CALLBACK_ANSWER_MAX - length(words.format(""))
+        names = listing([link.channel.label for link in missing], budget)
+        return Answer(words.format(names), alert=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import html
 from collections import defaultdict, deque
 from collections.abc import Sequence
 
@@ -10,10 +11,12 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import encode_verify
+from gatekeeper.domain.limits import MESSAGE_MAX, clip, listing
 from gatekeeper.domain.model import Channel, ChatId, UserId
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.keyboards import notice_buttons
+from gatekeeper.telegram.texts import FSI, PDI, mention
 
 log = structlog.get_logger(__name__)
 
@@ -23,16 +26,18 @@ MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many s
 BATCH_SIZE = 10  # members named in one notice (Telegram allows 4096 characters)
 
 
-def mention(user_id: UserId, name: str | None) -> str:
-    label = (name or "Hello").replace("[", "(").replace("]", ")")
-    return f"[{label}](tg://user?id={user_id})"
+CHANNELS_BUDGET = 600  # characters of channel names in one notice; more are counted instead
+
+
+def channel_names(channels: Sequence[Channel]) -> str:
+    """The channels' names for a notice (HTML), shortened with a count when they are many."""
+    return html.escape(listing([FSI + c.label + PDI for c in channels], CHANNELS_BUDGET))
 
 
 def notice_text(user_id: UserId, name: str | None, channels: Sequence[Channel]) -> str:
-    names = ", ".join(channel.label for channel in channels)
     return (
-        f"{mention(user_id, name)}, this chat is for subscribers of {names}. "
-        "Join, then press **I have joined** to write here."
+        f"{mention(user_id, name)}, this chat is for subscribers of {channel_names(channels)}. "
+        "Join, then press <b>I have joined</b> to write here."
     )
 
 
@@ -69,8 +74,13 @@ class Notices:
         name: str | None,
         channels: Sequence[Channel],
         ttl: float,
+        reply_to: int | None = None,
     ) -> int | None:
-        """Post a notice with a button per channel; its message id, or None if skipped."""
+        """Post a notice with a button per channel; its message id, or None if skipped.
+
+        `reply_to` puts it in a thread (a discussion group's comments, where a commenter who
+        is not a member reads).
+        """
         if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
             # Told a moment ago, or the group's budget is spent: told at a later sweep.
             self._waiting[group_id][user_id] = (name, tuple(channels), ttl)
@@ -84,6 +94,8 @@ class Notices:
                 group_id,
                 notice_text(user_id, name, channels),
                 buttons=notice_buttons(channels, encode_verify(user_id)),
+                html=True,
+                reply_to=reply_to,
             )
         except BaseException:
             del self._last_notice[(group_id, user_id)]  # not told: may be told again
@@ -103,7 +115,7 @@ class Notices:
     ) -> int | None:
         """A message from the bot to a group: always sent, but counted against the budget."""
         self._take_budget(group_id)
-        message_id = await self._gateway.send(group_id, text, reply_to=reply_to)
+        message_id = await self._gateway.send(group_id, clip(text, MESSAGE_MAX), reply_to=reply_to)
         if message_id is not None and ttl is not None:
             self.delete_later(group_id, message_id, ttl)
         return message_id
@@ -145,11 +157,11 @@ class Notices:
             people = ", ".join(mention(u, name) for u, (name, _, _) in batch.items())
             text = (
                 f"{people}: this chat is for subscribers of "
-                f"{', '.join(c.label for c in channels)}. Join, then press **I have joined**."
+                f"{channel_names(channels)}. Join, then press <b>I have joined</b>."
             )
             data = encode_verify(0)  # for anyone named: the button checks whoever presses
         message_id = await self._gateway.send(
-            group_id, text, buttons=notice_buttons(channels, data)
+            group_id, text, buttons=notice_buttons(channels, data), html=True
         )
         if message_id is not None:
             self._metrics.decision("notice")

@@ -49,6 +49,20 @@ UTF-16 offsets: MessageEntityBotCommand (``/cmd``, ``/cmd@bot`` anywhere), Messa
 (``@name``, 4-32 characters) and MessageEntityUrl (``http(s)://...``, bare ``t.me/...``). No
 hashtags, e-mails or bare domains; entities a client sends (formatting) are not kept.
 
+Changing a chat (``updateChannel`` to the chat's bots, with the new entity bundled)::
+
+    news.rename(carol, title="Daily news", username="dailynews")   # username=None: private
+    group.set_join_to_send(True, by=carol)   # discussion group: only members may comment
+    news.revoke_invite(link, by=carol)       # the link then gives INVITE_HASH_EXPIRED
+    bob.comment(post, "...")   # reply to a post's forward in its discussion group; a
+                               # non-member may, unless join_to_send (CHAT_GUEST_SEND_FORBIDDEN)
+    sim.create_basic_group("Old friends", carol, bot) -> marked id (messages.getChats)
+
+Restricting a non-member (EditBanned) records ``Role.RESTRICTED_LEFT``
+(``ChannelParticipantBanned(left=True)``); it binds them as a commenter and once they join.
+Texts over 4096 UTF-16 units (SendMessage, EditMessage) and callback answers over 200 get
+MESSAGE_TOO_LONG.
+
 Asking the world::
 
     group.can_write(alice) -> bool        group.is_member(alice) -> bool
@@ -77,7 +91,8 @@ Answered requests: help.GetConfig, auth.ImportBotAuthorization, users.GetUsers,
 contacts.ResolveUsername, bots.SetBotCommands, updates.GetState/GetDifference/
 GetChannelDifference, channels.GetChannels/GetFullChannel/GetParticipant/GetParticipants/
 EditBanned/EditAdmin/DeleteMessages/GetMessages, messages.SendMessage/EditMessage/
-SetBotCallbackAnswer/HideChatJoinRequest/ExportChatInvite. Anything else raises
+SetBotCallbackAnswer/HideChatJoinRequest/ExportChatInvite/GetExportedChatInvite/
+EditExportedChatInvite/GetChats. Anything else raises
 ``NotImplementedError("sim does not model <RequestName>")`` in the caller.
 """
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from telethon.tl import types
 
+from gatekeeper.sim.chat_settings import ChatSettings
 from gatekeeper.sim.entities import chat_tl, user_tl
 from gatekeeper.sim.errors import SimRefused
 from gatekeeper.sim.membership import Membership
@@ -65,9 +66,10 @@ class SimUser(Membership):
         reply_to: int | None = None,
     ) -> SimMessage:
         """Post in a group (or a channel she administers). Raises SimRefused if she may not."""
-        refusal = self.sim.ops.write_refusal(chat.state, self.id, media)
+        refusal = self.sim.ops.write_refusal(chat.state, self.id, media, reply_to)
         if refusal is not None:
             raise SimRefused(refusal, f"{self} cannot write in {chat}")
+        root = self.sim.ops.thread_root(chat.state, reply_to)
         msg = SimMessage(
             0,
             chat.id,
@@ -76,14 +78,30 @@ class SimUser(Membership):
             sender_user_id=self.id,
             media=media,
             reply_to=reply_to,
+            thread_top=root if root != reply_to else None,
         )
         self.sim.ops.post(chat.state, msg)
         return msg
 
+    def comment(self, post: SimMessage, text: str) -> SimMessage:
+        """Comment on a channel's post: a reply to its automatic forward in the discussion
+        group. Non-members may comment unless the group has join_to_send on
+        (CHAT_GUEST_SEND_FORBIDDEN)."""
+        channel = self.sim.world.chats[post.chat_id]
+        if channel.linked_chat_id is None:
+            raise SimRefused("MSG_ID_INVALID", "the channel has no discussion group")
+        group = self.sim.chat(channel.linked_chat_id)
+        forward = next(
+            m
+            for m in group.state.messages.values()
+            if m.fwd_from_chat_id == channel.id and m.fwd_from_msg_id == post.id
+        )
+        return self.send(group, text, reply_to=forward.id)
+
     def send_as(self, chat: SimChat, channel: SimChat, text: str) -> SimMessage:
-        """Post in ``chat`` as ``channel`` (which she must own)."""
-        if channel.state.creator_id != self.id:
-            raise SimRefused("SEND_AS_PEER_INVALID", f"{self} does not own {channel}")
+        """Post in ``chat`` as ``channel`` (she must own it or be its admin with post rights)."""
+        if not channel.state.has_admin_right(self.id, "post_messages"):
+            raise SimRefused("SEND_AS_PEER_INVALID", f"{self} may not post as {channel}")
         refusal = self.sim.ops.write_refusal(chat.state, self.id)
         if refusal is not None:
             raise SimRefused(refusal, f"{self} cannot write in {chat}")
@@ -153,7 +171,7 @@ class SimUser(Membership):
         self.restrict(chat, user)
 
 
-class SimChat:
+class SimChat(ChatSettings):
     """A supergroup (``broadcast`` False) or a broadcast channel."""
 
     def __init__(self, sim: SimTelegram, state: ChatState) -> None:
@@ -260,4 +278,5 @@ class SimChat:
         return list(self.state.join_requests)
 
     def invite_links(self) -> list[str]:
-        return list(self.state.invites)
+        """Links that still work (revoked ones are left out)."""
+        return [link for link in self.state.invites if link not in self.state.revoked_invites]

@@ -67,7 +67,7 @@ def chat_tl(chat: ChatState, viewer_id: int | None = None) -> Any:
     if p is not None and role.is_admin:
         admin = admin_rights_tl(frozenset(ADMIN_RIGHTS) if role is Role.CREATOR else p.admin_rights)
     banned = None
-    if p is not None and role is Role.RESTRICTED:
+    if p is not None and role in (Role.RESTRICTED, Role.RESTRICTED_LEFT):
         banned = banned_rights_tl(p.banned_rights, p.until_date)
     return types.Channel(
         id=chat.id,
@@ -79,6 +79,7 @@ def chat_tl(chat: ChatState, viewer_id: int | None = None) -> Any:
         broadcast=chat.broadcast,
         megagroup=not chat.broadcast,
         has_link=chat.linked_chat_id is not None,
+        join_to_send=chat.join_to_send or None,
         access_hash=chat.access_hash,
         username=chat.username,
         admin_rights=admin,
@@ -102,13 +103,13 @@ def participant_tl(p: Participant, viewer_id: int | None = None) -> Any:
             is_self=p.user_id == viewer_id,
             inviter_id=p.inviter_id,
         )
-    if p.role in (Role.RESTRICTED, Role.KICKED):
+    if p.role in (Role.RESTRICTED, Role.KICKED, Role.RESTRICTED_LEFT):
         return types.ChannelParticipantBanned(
             peer=types.PeerUser(p.user_id),
             kicked_by=p.kicked_by or 0,
             date=date,
             banned_rights=banned_rights_tl(p.banned_rights, p.until_date),
-            left=p.role is Role.KICKED,
+            left=p.role is not Role.RESTRICTED,
         )
     if p.role is Role.LEFT:
         return types.ChannelParticipantLeft(peer=types.PeerUser(p.user_id))
@@ -175,7 +176,11 @@ def message_tl(msg: SimMessage, viewer_id: int | None = None) -> Any:
     elif msg.sender_chat_id is not None:
         from_id = types.PeerChannel(msg.sender_chat_id)
     out = viewer_id is not None and msg.sender_user_id == viewer_id
-    reply = types.MessageReplyHeader(reply_to_msg_id=msg.reply_to) if msg.reply_to else None
+    reply = None
+    if msg.reply_to:
+        reply = types.MessageReplyHeader(
+            reply_to_msg_id=msg.reply_to, reply_to_top_id=msg.thread_top
+        )
     if msg.action is not None:
         return types.MessageService(
             id=msg.id,

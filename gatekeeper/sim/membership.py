@@ -96,11 +96,14 @@ class Membership:
         ops = self.sim.ops
         if link is not None and link not in chat.state.invites:
             raise SimRefused("INVITE_HASH_INVALID", f"{link} is not a link of {chat}")
+        if link is not None and link in chat.state.revoked_invites:
+            raise SimRefused("INVITE_HASH_EXPIRED", f"{link} was revoked")
         if not self._arrival_allowed(chat):
             return
         if link is None:
-            if chat.state.invites:
-                link = chat.state.invites[0]
+            working = chat.invite_links()
+            if working:
+                link = working[0]
             else:
                 link = ops.export_invite(chat.state, chat.state.creator_id).link
         invite = ops.invite_tl(chat.state, link)

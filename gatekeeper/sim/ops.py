@@ -31,10 +31,28 @@ class Ops:
         return int(self.clock.now())
 
     # -- rules ---------------------------------------------------------------------
-    def write_refusal(self, chat: ChatState, user_id: int, media: str | None = None) -> str | None:
-        """None if ``user_id`` may post in ``chat`` now, else the Telegram error message."""
+    def write_refusal(
+        self,
+        chat: ChatState,
+        user_id: int,
+        media: str | None = None,
+        reply_to: int | None = None,
+    ) -> str | None:
+        """None if ``user_id`` may post in ``chat`` now, else the Telegram error message.
+
+        A channel's discussion group lets non-members comment on the channel's posts (reply in
+        a post's thread) unless it has join_to_send on: CHAT_GUEST_SEND_FORBIDDEN then.
+        """
         p = chat.participants.get(user_id)
         if p is None or not p.role.is_participant:
+            guest = p is None or p.role is Role.RESTRICTED_LEFT
+            if guest and self.thread_root(chat, reply_to) is not None:
+                if chat.join_to_send:
+                    return "CHAT_GUEST_SEND_FORBIDDEN"
+                blocked = p is not None and {"send_messages", "view_messages"} & p.banned_rights
+                if p is not None and blocked and self.restriction_active(p):
+                    return "CHAT_WRITE_FORBIDDEN"
+                return None
             return "CHANNEL_PRIVATE" if chat.username is None else "CHAT_WRITE_FORBIDDEN"
         if chat.broadcast:
             return (
@@ -45,6 +63,24 @@ class Ops:
                 return "CHAT_WRITE_FORBIDDEN"
             if media is not None and "send_media" in p.banned_rights:
                 return "CHAT_SEND_MEDIA_FORBIDDEN"
+        return None
+
+    def thread_root(self, chat: ChatState, reply_to: int | None) -> int | None:
+        """The id of the linked channel's post (its automatic forward) a reply is in, if any."""
+        if chat.broadcast or chat.linked_chat_id is None:
+            return None
+        seen: set[int] = set()
+        while reply_to is not None and reply_to not in seen:
+            seen.add(reply_to)
+            msg = chat.messages.get(reply_to)
+            if msg is None:
+                return None
+            if (
+                msg.fwd_from_chat_id == chat.linked_chat_id
+                and msg.sender_chat_id == msg.fwd_from_chat_id
+            ):
+                return msg.id
+            reply_to = msg.reply_to
         return None
 
     def restriction_active(self, p: Participant) -> bool:
@@ -105,6 +141,10 @@ class Ops:
         invite: Any = None,
     ) -> None:
         p = Participant(user_id=user_id, role=role, date=self.now(), inviter_id=inviter_id)
+        prev = chat.participants.get(user_id)
+        if prev is not None and prev.role is Role.RESTRICTED_LEFT and role is Role.MEMBER:
+            # A restriction set while they were outside applies once they are in.
+            p = replace(prev, role=Role.RESTRICTED, date=p.date, inviter_id=inviter_id)
         self.set_participant(chat, user_id, p, actor_id or user_id, invite)
 
     # -- invite links ----------------------------------------------------------------
@@ -128,6 +168,7 @@ class Ops:
             date=to_datetime(date),
             request_needed=request_needed or None,
             title=title,
+            revoked=link in chat.revoked_invites or None,
         )
 
     def promote(self, chat: ChatState, user_id: int, rights: frozenset[str], by: int) -> None:
@@ -157,7 +198,7 @@ class Ops:
                 user_id, Role.KICKED, date, banned_rights=rights, until_date=until, kicked_by=by
             )
         elif not rights:
-            if prev is None or prev.role in (Role.LEFT, Role.KICKED):
+            if prev is None or not prev.role.is_participant:
                 new = None
             else:
                 new = Participant(user_id, Role.MEMBER, date, inviter_id=prev.inviter_id)
@@ -166,7 +207,16 @@ class Ops:
                 prev, role=Role.RESTRICTED, banned_rights=rights, until_date=until, kicked_by=by
             )
         else:
-            new = None  # restricting a non-member: the sim keeps no record (see module docs)
+            # Restricting a non-member works: Telegram keeps the rights for if they come in
+            # (and they bind a discussion group's commenter at once).
+            new = Participant(
+                user_id,
+                Role.RESTRICTED_LEFT,
+                date,
+                banned_rights=rights,
+                until_date=until,
+                kicked_by=by,
+            )
         if prev is None and new is None:
             return
         self.set_participant(chat, user_id, new, by)

@@ -11,7 +11,6 @@ from gatekeeper.sim.entities import (
     entities_for,
     message_tl,
     participant_tl,
-    to_datetime,
 )
 from gatekeeper.sim.errors import RpcFail
 from gatekeeper.sim.rpc import Call, handles
@@ -33,11 +32,8 @@ def get_full_channel(call: Call) -> Any:
     chat = call.chat(call.request.channel)
     bot = call.bot_id
     is_admin = chat.role(bot).is_admin
-    invite = None
-    if is_admin and chat.invites:
-        invite = types.ChatInviteExported(
-            link=chat.invites[0], admin_id=chat.creator_id, date=to_datetime(chat.date)
-        )
+    working = [link for link in chat.invites if link not in chat.revoked_invites]
+    invite = call.ops.invite_tl(chat, working[0]) if is_admin and working else None
     full = types.ChannelFull(
         id=chat.id,
         about="",

@@ -13,6 +13,23 @@ from gatekeeper.sim.world import ChatState, SimMessage
 
 CALLBACK_TTL = 15.0
 """Seconds after which an unanswered callback query can no longer be answered."""
+MESSAGE_LENGTH_MAX = 4096
+"""help.getConfig's message_length_max; longer texts get MESSAGE_TOO_LONG."""
+CALLBACK_ANSWER_MAX = 200
+"""A callback answer's text (Bot API answerCallbackQuery: 0-200 characters); longer ones get
+MESSAGE_TOO_LONG (core.telegram.org/method/messages.setBotCallbackAnswer, possible errors)."""
+
+
+def text_length(text: str) -> int:
+    """Telegram counts text in UTF-16 code units (as its entity offsets do)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise RpcFail(400, "MESSAGE_EMPTY")
+    if text_length(text) > MESSAGE_LENGTH_MAX:
+        raise RpcFail(400, "MESSAGE_TOO_LONG")
 
 
 def _is_user_peer(peer: Any) -> bool:
@@ -39,6 +56,7 @@ def _reply_to(request: Any) -> int | None:
 def send_message(call: Call) -> Any:
     req = call.request
     bot = call.bot_id
+    _check_text(req.message)
     buttons = buttons_from_markup(req.reply_markup)
     if _is_user_peer(req.peer):
         user = call.user(req.peer)
@@ -51,7 +69,7 @@ def send_message(call: Call) -> Any:
             out=True, id=msg.id, pts=call.bot.pts, pts_count=1, date=to_datetime(msg.date)
         )
     chat = call.chat(req.peer)
-    refusal = call.ops.write_refusal(chat, bot)
+    refusal = call.ops.write_refusal(chat, bot, reply_to=_reply_to(req))
     if refusal is not None:
         raise RpcFail(400 if refusal == "CHANNEL_PRIVATE" else 403, refusal)
     msg = SimMessage(
@@ -63,6 +81,8 @@ def send_message(call: Call) -> Any:
         reply_to=_reply_to(req),
         buttons=buttons,
     )
+    root = call.ops.thread_root(chat, msg.reply_to)
+    msg.thread_top = root if root != msg.reply_to else None
     factory = call.ops.post(chat, msg, skip_bot=bot)
     return call.updates([types.UpdateMessageID(id=msg.id, random_id=req.random_id), factory(bot)])
 
@@ -89,6 +109,7 @@ def edit_message(call: Call) -> Any:
     if msg.sender_user_id != bot:
         raise RpcFail(403, "MESSAGE_AUTHOR_REQUIRED")
     text = msg.text if req.message is None else req.message
+    _check_text(text)
     buttons = msg.buttons if req.reply_markup is None else buttons_from_markup(req.reply_markup)
     if text == msg.text and buttons == msg.buttons:
         raise RpcFail(400, "MESSAGE_NOT_MODIFIED")
@@ -110,6 +131,8 @@ def set_bot_callback_answer(call: Call) -> Any:
     expired = query is not None and call.sim.clock.now() - query.date > CALLBACK_TTL
     if query is None or query.bot_id != call.bot_id or query.answered or expired:
         raise RpcFail(400, "QUERY_ID_INVALID")
+    if req.message is not None and text_length(req.message) > CALLBACK_ANSWER_MAX:
+        raise RpcFail(400, "MESSAGE_TOO_LONG")
     query.answered = True
     query.answer_text = req.message
     query.alert = bool(req.alert)

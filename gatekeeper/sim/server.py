@@ -12,7 +12,7 @@ from telethon.sessions import StringSession
 from telethon.tl import functions
 
 from gatekeeper.clock import Clock, FrozenClock
-from gatekeeper.sim import rpc_account, rpc_channels, rpc_messages
+from gatekeeper.sim import rpc_account, rpc_channels, rpc_chats, rpc_messages
 from gatekeeper.sim.actors import SimChat, SimUser
 from gatekeeper.sim.errors import SimNotSettled
 from gatekeeper.sim.faults import Faults
@@ -20,14 +20,27 @@ from gatekeeper.sim.ops import Ops
 from gatekeeper.sim.rpc import HANDLERS, Call
 from gatekeeper.sim.sender import SimSender
 from gatekeeper.sim.updates import UpdateHub
-from gatekeeper.sim.world import CallbackQuery, ChatState, Participant, Role, UserState, World
+from gatekeeper.sim.world import (
+    BasicGroupState,
+    CallbackQuery,
+    ChatState,
+    Participant,
+    Role,
+    UserState,
+    World,
+)
 
 _WRAPPERS = (
     functions.InvokeWithLayerRequest,
     functions.InitConnectionRequest,
     functions.InvokeWithoutUpdatesRequest,
 )
-_HANDLER_MODULES = (rpc_account, rpc_channels, rpc_messages)  # imported for their registrations
+_HANDLER_MODULES = (
+    rpc_account,
+    rpc_channels,
+    rpc_chats,
+    rpc_messages,
+)  # imported for their registrations
 
 
 class SimTelegram:
@@ -90,6 +103,15 @@ class SimTelegram:
 
     def create_channel(self, title: str, owner: SimUser, username: str | None = None) -> SimChat:
         return self._create_chat(title, owner, username, broadcast=True)
+
+    def create_basic_group(self, title: str, owner: SimUser, *members: SimUser) -> int:
+        """A basic group with ``members`` in it; its marked id (negative, not -100...)."""
+        group = BasicGroupState(
+            self.world.rng.randrange(4_000_000, 900_000_000), title, owner.id, self.ops.now()
+        )
+        group.members = {owner.id, *(m.id for m in members)}
+        self.world.basic_groups[group.id] = group
+        return -group.id
 
     def user(self, user_id: int) -> SimUser:
         return SimUser(self, self.world.users[user_id])

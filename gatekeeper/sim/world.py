@@ -53,10 +53,13 @@ class Role(enum.Enum):
     RESTRICTED = "restricted"
     LEFT = "left"
     KICKED = "kicked"
+    # Restricted without being in the chat: an admin restricted a non-member (a discussion
+    # group's commenter, say). Telegram answers ChannelParticipantBanned(left=True) for them.
+    RESTRICTED_LEFT = "restricted_left"
 
     @property
     def is_participant(self) -> bool:
-        return self not in (Role.LEFT, Role.KICKED)
+        return self not in (Role.LEFT, Role.KICKED, Role.RESTRICTED_LEFT)
 
     @property
     def is_admin(self) -> bool:
@@ -116,6 +119,7 @@ class SimMessage:
     fwd_from_msg_id: int | None = None
     media: str | None = None  # "photo", "document", ... or None
     reply_to: int | None = None
+    thread_top: int | None = None  # a reply deeper in a post's comments: the post's forward
     buttons: list[list[SimButton]] = field(default_factory=list)
     action: Any = None  # a Telethon MessageAction* for service messages
     out_from_bot: int | None = None  # private chats: set when the bot sent it
@@ -160,6 +164,8 @@ class ChatState:
     pts: int = 1
     log: list[tuple[int, Any]] = field(default_factory=list)  # (pts after, update)
     invites: list[str] = field(default_factory=list)
+    revoked_invites: set[str] = field(default_factory=set)
+    join_to_send: bool = False  # discussion group: only members may comment (toggleJoinToSend)
     join_requests: dict[int, int] = field(default_factory=dict)  # user id -> date
 
     def role(self, user_id: int) -> Role:
@@ -181,6 +187,17 @@ class ChatState:
         return [p for p in self.participants.values() if p.role.is_participant]
 
 
+@dataclass
+class BasicGroupState:
+    """A basic (legacy) group: no usernames, no channel features; ids are small and unmarked."""
+
+    id: int
+    title: str
+    creator_id: int
+    date: int
+    members: set[int] = field(default_factory=set)
+
+
 class World:
     """Holds every entity and hands out realistic, seeded ids and access hashes."""
 
@@ -188,6 +205,7 @@ class World:
         self.rng = random.Random(seed)
         self.users: dict[int, UserState] = {}
         self.chats: dict[int, ChatState] = {}
+        self.basic_groups: dict[int, BasicGroupState] = {}
         self.queries: dict[int, CallbackQuery] = {}
         self.started: set[tuple[int, int]] = set()  # (user id, bot id): user started the bot
         self.private: dict[tuple[int, int], list[SimMessage]] = {}  # (bot id, user id)

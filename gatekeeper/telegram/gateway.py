@@ -65,6 +65,8 @@ class ChatInfo:
     broadcast: bool
     megagroup: bool
     linked_chat_id: int | None = None
+    kind: str = "channel"  # channel, supergroup, basic_group, user or bot
+    join_to_send: bool = False  # a discussion group where only members may send
 
 
 def explain(error: BaseException) -> str:
@@ -193,13 +195,22 @@ class Gateway:
         *,
         buttons: list[list[Any]] | None = None,
         reply_to: int | None = None,
+        html: bool = False,
     ) -> int | None:
-        """Send a message; its id, or None when the bot may not write there."""
+        """Send a message; its id, or None when the bot may not write there.
+
+        Plain text unless `html` (then every name in it must be escaped: texts.isolated).
+        """
         try:
             message = await self._call(
                 "SendMessage",
                 lambda: self.client.send_message(
-                    chat_id, text, buttons=buttons, reply_to=reply_to, link_preview=False
+                    chat_id,
+                    text,
+                    buttons=buttons,
+                    reply_to=reply_to,
+                    link_preview=False,
+                    parse_mode="html" if html else None,
                 ),
             )
         except (*BROKEN_LINK_ERRORS, errors.UserIsBlockedError, errors.InputUserDeactivatedError):
@@ -237,6 +248,13 @@ class Gateway:
             raise ChatUnreachable("no such channel, or I cannot see it") from None
         except ValueError:
             raise ChatUnreachable("no such channel, or I cannot see it") from None
+        if isinstance(entity, types.User):
+            name = " ".join(filter(None, (entity.first_name, entity.last_name))) or "someone"
+            kind = "bot" if entity.bot else "user"
+            return ChatInfo(int(entity.id), name, entity.username, False, False, kind=kind)
+        if isinstance(entity, types.Chat | types.ChatForbidden):
+            peer = utils.get_peer_id(entity)
+            return ChatInfo(peer, entity.title, None, False, False, kind="basic_group")
         if not isinstance(entity, types.Channel):
             raise ChatUnreachable("that is not a channel")
         return ChatInfo(
@@ -245,6 +263,8 @@ class Gateway:
             username=(entity.username or None),
             broadcast=bool(entity.broadcast),
             megagroup=bool(entity.megagroup),
+            kind="channel" if entity.broadcast else "supergroup",
+            join_to_send=bool(entity.join_to_send),
         )
 
     async def linked_chat(self, chat_id: int) -> int | None:

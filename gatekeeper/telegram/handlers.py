@@ -18,6 +18,7 @@ from gatekeeper.domain.events import (
     Sender,
     SenderKind,
 )
+from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.gate import Gate
@@ -205,7 +206,7 @@ class Handlers:
             answer = await self._gate.on_verify(
                 int(event.chat_id), int(event.sender_id), event.data
             )
-            await event.answer(answer.text, alert=answer.alert)
+            await event.answer(clip(answer.text, CALLBACK_ANSWER_MAX), alert=answer.alert)
             answered = True
         finally:
             if not answered:
