@@ -29,6 +29,7 @@ from gatekeeper.storage import Storage, create_engine, migrate
 from gatekeeper.telegram.client import build_client
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
+from gatekeeper.telegram.pacing import Pacer
 
 log = structlog.get_logger(__name__)
 
@@ -219,7 +220,8 @@ def build(
     metrics = Metrics()
     storage = Storage.on(create_engine(settings.database_url, concurrency=settings.concurrency))
     registry = Registry(storage)
-    gateway = Gateway(client, metrics, clock)
+    pacer = Pacer(clock, metrics, rate=settings.telegram_rate, burst=settings.telegram_burst)
+    gateway = Gateway(client, metrics, clock, pacer=pacer)
     memory = MembershipMemory(
         settings.membership_cache_size, settings.member_ttl, settings.non_member_ttl, clock
     )

@@ -35,6 +35,10 @@ HINTS: dict[str, str] = {
     "member_ttl": "seconds to trust a 'subscribed' verdict, e.g. 21600",
     "non_member_ttl": "seconds to trust a 'not subscribed' verdict, e.g. 300",
     "concurrency": "how many updates to handle at once, 1 to 10000",
+    "telegram_rate": "requests per second to Telegram over all chats, e.g. 30",
+    "telegram_burst": "requests that may go at once before the rate applies, e.g. 100",
+    "warmup_rate": "membership checks per second a warm-up starts at, e.g. 20",
+    "warmup_interval": "seconds between warm-ups of a group, e.g. 86400 (0: only on demand)",
 }
 
 
@@ -60,6 +64,10 @@ class Settings(BaseSettings):
     member_ttl: float = Field(default=6 * 3600, gt=0)
     non_member_ttl: float = Field(default=300, gt=0)
     concurrency: int = Field(default=64, ge=1, le=10_000)
+    telegram_rate: float = Field(default=30.0, gt=0)
+    telegram_burst: float = Field(default=100.0, ge=1)
+    warmup_rate: float = Field(default=20.0, gt=0)
+    warmup_interval: float = Field(default=86_400.0, ge=0)
 
     @field_validator("api_hash")
     @classmethod

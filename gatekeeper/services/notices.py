@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import html
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Sequence
 
 import structlog
@@ -20,8 +20,6 @@ from gatekeeper.telegram.texts import FSI, PDI, mention
 
 log = structlog.get_logger(__name__)
 
-GROUP_BUDGET = 20  # messages a bot may send to one group per minute (Bot FAQ)
-BUDGET_WINDOW = 60.0
 MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many seconds
 BATCH_SIZE = 10  # members named in one notice (Telegram allows 4096 characters)
 
@@ -47,7 +45,7 @@ class Notices:
         self._clock = clock
         self._metrics = metrics
         self._last_notice: dict[tuple[ChatId, UserId], float] = {}
-        self._sent: dict[ChatId, deque[float]] = defaultdict(deque)
+        self._budget = gateway.pacer.messages  # the pacer owns the group's message budget
         self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
         # Members muted while the group's budget was spent: told together when it allows.
         self._waiting: dict[ChatId, dict[UserId, tuple[str | None, tuple[Channel, ...], float]]]
@@ -58,14 +56,7 @@ class Notices:
         return last is None or self._clock.now() - last >= MEMBER_INTERVAL
 
     def _take_budget(self, group_id: ChatId) -> bool:
-        now = self._clock.now()
-        sent = self._sent[group_id]
-        while sent and now - sent[0] >= BUDGET_WINDOW:
-            sent.popleft()
-        if len(sent) >= GROUP_BUDGET:
-            return False
-        sent.append(now)
-        return True
+        return self._budget.take(group_id)
 
     async def post(
         self,
@@ -114,7 +105,7 @@ class Notices:
         reply_to: int | None = None,
     ) -> int | None:
         """A message from the bot to a group: always sent, but counted against the budget."""
-        self._take_budget(group_id)
+        self._budget.spend(group_id)
         message_id = await self._gateway.send(group_id, clip(text, MESSAGE_MAX), reply_to=reply_to)
         if message_id is not None and ttl is not None:
             self.delete_later(group_id, message_id, ttl)
@@ -187,6 +178,9 @@ class Notices:
                     self.delete_later(chat_id, message_id, 30.0)
         for key in [k for k, at in self._last_notice.items() if now - at >= MEMBER_INTERVAL]:
             del self._last_notice[key]
+        for group_id in [g for g, waiting in self._waiting.items() if not waiting]:
+            del self._waiting[group_id]
+        self._budget.prune()
         return sum(len(ids) for ids in due.values())
 
     async def remove(self, group_id: ChatId, message_id: int | None) -> None:

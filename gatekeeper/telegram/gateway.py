@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -14,6 +12,8 @@ from telethon import TelegramClient, errors, functions, types, utils
 from gatekeeper.clock import Clock
 from gatekeeper.domain.model import BannedRights
 from gatekeeper.observability.metrics import Metrics
+from gatekeeper.telegram.pacing import FloodWaited as FloodWaited
+from gatekeeper.telegram.pacing import Pacer
 from gatekeeper.telegram.participants import (
     NOT_MEMBER,
     Standing,
@@ -23,7 +23,6 @@ from gatekeeper.telegram.participants import (
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
-RECONNECT_PAUSE = 0.5
 
 # Errors that mean "the bot cannot see this chat", never "the user is not in it".
 BROKEN_LINK_ERRORS: tuple[type[Exception], ...] = (
@@ -48,13 +47,6 @@ class ChatUnreachable(Exception):
 
 class UserUnreachable(Exception):
     """Telegram will not say anything about this user (unknown id, deleted account)."""
-
-
-class FloodWaited(Exception):
-    def __init__(self, method: str, seconds: int) -> None:
-        super().__init__(f"Telegram asks to wait {seconds}s before the next {method}")
-        self.method = method
-        self.seconds = seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,49 +80,16 @@ class Gateway:
         metrics: Metrics,
         clock: Clock,
         *,
-        max_flood_sleep: float = 3.0,
+        pacer: Pacer | None = None,
     ) -> None:
         self.client = client
         self._metrics = metrics
         self._clock = clock
-        self._max_flood_sleep = max_flood_sleep
-        self._blocked_until: dict[str, float] = {}
+        self.pacer = pacer or Pacer(clock, metrics)
 
     async def _call(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run one request, honouring flood waits: short ones are slept, long ones raise.
-
-        Telegram's wait is remembered per method (as Telethon does per request type), so a long
-        wait on one call makes every later call of that method fail fast until it is over.
-        """
-        reconnected = False
-        for _attempt in range(3):
-            wait = self._blocked_until.get(method, 0.0) - self._clock.now()
-            if wait > self._max_flood_sleep:
-                raise FloodWaited(method, math.ceil(wait))
-            if wait > 0:
-                await asyncio.sleep(wait)
-                self._blocked_until.pop(method, None)
-            try:
-                result = await call()
-            except ConnectionError:
-                if reconnected:
-                    self._metrics.telegram_request(method, "connection_error")
-                    raise
-                reconnected = True  # Telethon reconnects by itself: one more try
-                await asyncio.sleep(RECONNECT_PAUSE)
-                continue
-            except errors.FloodWaitError as error:
-                self._metrics.flood_wait(method, error.seconds)
-                self._blocked_until[method] = self._clock.now() + error.seconds
-                log.warning("flood_wait", method=method, seconds=error.seconds)
-                continue
-            except errors.RPCError as error:
-                self._metrics.telegram_request(method, type(error).__name__)
-                raise
-            self._metrics.telegram_request(method, "ok")
-            return result
-        wait = self._blocked_until.get(method, 0.0) - self._clock.now()
-        raise FloodWaited(method, max(1, math.ceil(wait)))
+        """Run one request through the pacer: budget, flood waits, retries, priorities."""
+        return await self.pacer.run(method, call)
 
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         """Where a user stands in a chat.

@@ -48,7 +48,7 @@ async def test_a_dropped_connection_is_retried_and_the_member_still_muted(stage:
 
 async def test_a_connection_that_stays_down_loses_one_update_not_the_bot(stage: Stage) -> None:
     await guarded(stage)
-    stage.sim.faults.drop_connection(times=2)  # both tries of the first check
+    stage.sim.faults.drop_connection(times=3)  # every try of the first check
 
     await say(stage, stage.alice, stage.group, "lost in the outage")
     await say(stage, stage.alice, stage.group, "after the outage")
