@@ -29,8 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("revision", nargs="?", default="head", help="target (default: head)")
     migrate.add_argument("--down", action="store_true", help="downgrade to the revision instead")
-    bench = sub.add_parser("bench", help="measure the hot path and enforcement throughput")
-    bench.add_argument("--messages", type=int, default=20_000)
+    bench = sub.add_parser("bench", help="measure the bot against bare Telethon and a naive bot")
+    from gatekeeper.bench import add_arguments
+
+    add_arguments(bench)
     return parser
 
 
@@ -54,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(migrate(settings.database_url, args.revision, down=args.down))
         if command == "bench":
-            from gatekeeper.bench import run_bench
+            from gatekeeper.bench import options_from, run_bench
 
-            return asyncio.run(run_bench(messages=args.messages))
+            return run_bench(options_from(args))
     except KeyboardInterrupt:
         return 130
     raise AssertionError(command)

@@ -7,16 +7,14 @@ missing server skips its tests; with CI=true it fails them, so CI never silently
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from gatekeeper.sim.stage import Stage
+from gatekeeper.storage.scratch import scratch_database
 
 
 def _require(variable: str) -> str:
@@ -34,20 +32,9 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'gatekeeper.db'}"
 
 
-@asynccontextmanager
-async def fresh_postgres_database() -> AsyncIterator[str]:
+def fresh_postgres_database() -> AbstractAsyncContextManager[str]:
     """A fresh, empty PostgreSQL database, dropped afterwards."""
-    server = _require("GATEKEEPER_TEST_POSTGRES_URL")
-    name = f"gk_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    return scratch_database(_require("GATEKEEPER_TEST_POSTGRES_URL"))
 
 
 @pytest.fixture
@@ -64,6 +51,12 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     async with fresh_postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+def postgres_server_url() -> str:
+    """The PostgreSQL server itself, for code that makes its own databases (the benchmark)."""
+    return _require("GATEKEEPER_TEST_POSTGRES_URL")
 
 
 @pytest.fixture

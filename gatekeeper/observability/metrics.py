@@ -13,7 +13,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.context_managers import Timer
 
 # Handling an update is mostly in-memory work: resolve around 100 µs, up to a second for the
 # slow paths that wait on Telegram.
@@ -110,9 +109,6 @@ class Metrics:
         """The registry in Prometheus' text exposition format (`content_type`)."""
         return generate_latest(self.registry)
 
-    def update(self, kind: str) -> None:
-        self.updates.labels(kind=kind).inc()
-
     def decision(self, action: str) -> None:
         self.decisions.labels(action=action).inc()
 
@@ -125,6 +121,3 @@ class Metrics:
 
     def membership_check(self, source: str) -> None:
         self.membership_checks.labels(source=source).inc()
-
-    def time_handler(self, kind: str) -> Timer:
-        return self.handler_seconds.labels(kind=kind).time()

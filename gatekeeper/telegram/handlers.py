@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -77,16 +78,21 @@ class Handlers:
         self, kind: str, handler: Callable[[Any], Awaitable[None]]
     ) -> Callable[[Any], Awaitable[None]]:
         """Bound concurrency, time the handler and keep one bad update from going unnoticed."""
+        counted = self._metrics.updates.labels(kind=kind)  # resolved once, not per update
+        timed = self._metrics.handler_seconds.labels(kind=kind)
 
         async def guarded(event: Any) -> None:
-            await self.ready.wait()
+            if not self.ready.is_set():
+                await self.ready.wait()
             async with self._slots:
-                self._metrics.update(kind)
-                with self._metrics.time_handler(kind):
-                    try:
-                        await handler(event)
-                    except Exception:
-                        log.exception("handler_failed", kind=kind)
+                counted.inc()
+                started = time.perf_counter()
+                try:
+                    await handler(event)
+                except Exception:
+                    log.exception("handler_failed", kind=kind)
+                finally:
+                    timed.observe(time.perf_counter() - started)
 
         return guarded
 

@@ -1,0 +1,119 @@
+"""The benchmark's table, its ratios against the baselines of the same run, and the targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gatekeeper.bench.phases import Figures
+
+BARE = "bare Telethon"
+NAIVE = "naive checker"
+THROUGHPUT_TARGET = 0.8
+CHECKS_TARGET = 1.05
+VERDICT_BYTES_TARGET = 200
+
+_COLUMNS = (
+    ("configuration", 28),
+    ("upd/s", 8),
+    ("x bare", 7),
+    ("p50 µs", 7),
+    ("p99 µs", 7),
+    ("TG/1k", 6),
+    ("TG/1k 1st", 9),
+    ("chk/pair", 8),
+    ("burst", 6),
+    ("look/mute", 9),
+    ("DB/msg", 6),
+    ("Rd/msg", 6),
+    ("RSS MB", 6),
+)
+
+
+def add_ratios(results: dict[str, Figures]) -> None:
+    """Each configuration's throughput against bare Telethon's, calls against the naive one's."""
+    bare = results.get(BARE, {}).get("steady", {}).get("updates_per_second")
+    naive = results.get(NAIVE, {}).get("first_pass", {}).get("telegram_calls")
+    for figures in results.values():
+        steady, first = figures.get("steady"), figures.get("first_pass")
+        if steady is None or first is None:
+            continue
+        if bare:
+            figures["throughput_vs_bare"] = steady["updates_per_second"] / bare
+        if naive:
+            figures["first_pass_calls_vs_naive"] = first["telegram_calls"] / naive
+
+
+def table(scale: str, results: dict[str, Figures]) -> str:
+    lines = [f"scale {scale}", "  " + " ".join(name.rjust(w) for name, w in _COLUMNS)]
+    for name, figures in results.items():
+        if "steady" not in figures:
+            reason = figures.get("skipped") or figures.get("error")
+            lines.append(f"  {name.rjust(_COLUMNS[0][1])} {reason}")
+            continue
+        steady, first, burst = figures["steady"], figures["first_pass"], figures["burst"]
+        mutes = burst["mutes_and_releases"]
+        cells = (
+            name,
+            f"{steady['updates_per_second']:,.0f}",
+            _num(figures.get("throughput_vs_bare"), "{:.2f}x"),
+            f"{steady['p50_us']:.0f}",
+            f"{steady['p99_us']:.0f}",
+            f"{steady['telegram_calls_per_1000']:.1f}",
+            f"{first['telegram_calls_per_1000']:.0f}",
+            f"{first['checks_per_unknown_pair']:.2f}",
+            f"{burst['checks_per_unknown_pair']:.2f}",
+            _num(burst["group_lookups"] / mutes if mutes else None, "{:.2f}"),
+            _num(steady["database_calls_per_message"], "{:.2f}"),
+            _num(steady["redis_calls_per_message"], "{:.2f}"),
+            f"{figures['peak_rss_mb']:.0f}",
+        )
+        lines.append("  " + " ".join(c.rjust(w) for c, (_, w) in zip(cells, _COLUMNS, strict=True)))
+    return "\n".join(lines)
+
+
+LEGEND = """\
+  upd/s: steady-state updates per second, the sim's own time taken out; x bare: against bare
+  Telethon in this run; p50/p99: dispatch to handlers done, steady state; TG/1k: Telegram calls
+  per 1,000 messages (steady, and on each writer's first message); chk/pair: channel checks per
+  distinct (channel, member) pair with an unknown verdict (first pass, and the 50-newcomer
+  burst); look/mute: look-ups in the group per mute in the burst; DB, Rd: database statements
+  and Redis commands per steady-state message; RSS: the configuration's peak RSS."""
+
+
+def targets(
+    scale: str, results: dict[str, Figures], verdict_bytes: float | None = None
+) -> list[tuple[str, bool]]:
+    """Issue 7's targets for every Gatekeeper configuration that ran."""
+    checks: list[tuple[str, bool]] = []
+    for name, figures in results.items():
+        if not name.startswith("Gatekeeper") or "steady" not in figures:
+            continue
+        name = f"{scale}, {name}"
+        steady = figures["steady"]
+        ratio = figures.get("throughput_vs_bare", 0.0)
+        hot = [steady["telegram_calls"], steady["database_calls_per_message"] or 0]
+        hot.append(steady["redis_calls_per_message"] or 0)
+        checks += [
+            (
+                f"{name}: steady state {ratio:.2f}x bare >= {THROUGHPUT_TARGET}x",
+                ratio >= THROUGHPUT_TARGET,
+            ),
+            (f"{name}: 0 Telegram, DB, Redis calls per hot-path message", not any(hot)),
+            (
+                f"{name}: checks <= {CHECKS_TARGET}x unknown pairs (first pass, burst)",
+                figures["first_pass"]["checks_per_unknown_pair"] <= CHECKS_TARGET
+                and figures["burst"]["checks_per_unknown_pair"] <= CHECKS_TARGET,
+            ),
+        ]
+    if verdict_bytes is not None:
+        checks.append(
+            (
+                f"bytes per cached verdict {verdict_bytes:.0f} < {VERDICT_BYTES_TARGET}",
+                verdict_bytes < VERDICT_BYTES_TARGET,
+            )
+        )
+    return checks
+
+
+def _num(value: Any, style: str) -> str:
+    return "-" if value is None else style.format(value)
