@@ -35,7 +35,9 @@ def is_exempt(message: MessagePosted, rules: GroupRules) -> bool:
         return True
     if sender.kind in (SenderKind.SELF, SenderKind.GROUP, SenderKind.LINKED_CHANNEL):
         return True
-    return sender.kind is SenderKind.OTHER_CHANNEL and sender.peer_id == rules.linked_channel_id
+    # Only a channel's admins can post "as" it: as the linked channel or a required one.
+    own = (rules.linked_channel_id, *rules.channel_ids)
+    return sender.kind is SenderKind.OTHER_CHANNEL and sender.peer_id in own
 
 
 def on_message(

@@ -236,6 +236,8 @@ class Admin:
                 "⚠️ I need the rights to ban users and delete messages here: "
                 "nobody can be muted until I have them."
             )
+        if rules.linked_channel_id is not None:
+            lines.append(await self._comments_line(group_id))
         lines.append("Channels:")
         for link in rules.links:
             health = "✅ healthy" if link.healthy else f"⚠️ {link.problem or 'unreachable'}"
@@ -244,6 +246,19 @@ class Admin:
         seen = len(self._registry.verified.get(group_id, ()))
         lines.append(f"Seen subscribed since I last started: {seen}")
         return "\n".join(lines)
+
+    async def _comments_line(self, group_id: ChatId) -> str:
+        """Whether a discussion group lets non-members comment (Telegram's join_to_send)."""
+        try:
+            info = await self._gateway.chat_info(group_id)
+        except (ChatUnreachable, FloodWaited):
+            return "💬 Comments: I could not read whether only members may send."
+        if info.join_to_send:
+            return "💬 Comments: only members of this group may send (join to send is on)."
+        return (
+            "💬 Comments: non-members may comment on the channel's posts (join to send is "
+            "off); those who lack a channel are muted and told too."
+        )
 
     async def settings(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:
         rules = self._registry.rules.get(group_id) or await self.refresh_group(group_id, title)

@@ -18,10 +18,19 @@ from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
+from gatekeeper.telegram.participants import Standing
 
 log = structlog.get_logger(__name__)
 
 UNTIL_MARGIN = 30  # Telegram reads an until_date closer than this as "forever"
+GONE_TTL = 60.0  # how long "no longer in the group" is believed without asking again
+
+
+def restrictable(standing: Standing, discussion_group: bool) -> bool:
+    """Whether a mute can bind this user: a member, or, in a channel's discussion group, a
+    non-member who comments on its posts (Telegram restricts non-members too)."""
+    guest = discussion_group and "view_messages" not in standing.rights.flags
+    return standing.is_member or guest
 
 
 class MuteOutcome(Enum):
@@ -53,6 +62,7 @@ class Enforcer:
         self._metrics = metrics
         self._later: list[tuple[float, tuple[Action, ...], str | None]] = []
         self._locks: WeakValueDictionary[tuple[int, int], asyncio.Lock] = WeakValueDictionary()
+        self._gone: dict[tuple[int, int], float] = {}  # (group, user) -> when seen gone
 
     def lock(self, group_id: int, user_id: int) -> asyncio.Lock:
         """One member of one group is muted or released by one task at a time."""
@@ -61,11 +71,18 @@ class Enforcer:
             lock = self._locks[(group_id, user_id)] = asyncio.Lock()
         return lock
 
-    async def apply(self, actions: Sequence[Action], *, name: str | None = None) -> None:
+    async def apply(
+        self,
+        actions: Sequence[Action],
+        *,
+        name: str | None = None,
+        reply_to: int | None = None,
+    ) -> None:
+        """Carry out actions; `reply_to` threads the notice (under a discussion group's post)."""
         outcomes: dict[tuple[int, int], MuteOutcome] = {}
         for action in actions:
             try:
-                await self._apply_one(action, outcomes, name)
+                await self._apply_one(action, outcomes, name, reply_to)
             except FloodWaited as error:
                 self._postpone_on_flood(action, actions, outcomes, error, name)
             except (ChatUnreachable, UserUnreachable) as error:
@@ -117,6 +134,7 @@ class Enforcer:
         action: Action,
         outcomes: dict[tuple[int, int], MuteOutcome],
         name: str | None,
+        reply_to: int | None = None,
     ) -> None:
         if isinstance(action, Mute):
             outcomes[(action.group_id, action.user_id)] = await self.mute(action)
@@ -130,7 +148,7 @@ class Enforcer:
             mute = outcomes.get(key)
             # A notice retried on its own (its send was flood-waited) goes if the mute stands.
             if mute is MuteOutcome.MUTED or (mute is None and self._registry.restriction(*key)):
-                await self._notice(action, name)
+                await self._notice(action, name, reply_to)
         else:
             await self.release(action.group_id, action.user_id)
 
@@ -145,13 +163,16 @@ class Enforcer:
             return MuteOutcome.ALREADY
         if self._satisfied(action):
             return MuteOutcome.SPARED  # they joined while the decision was being made
+        if self._clock.now() - self._gone.get((group_id, user_id), float("-inf")) < GONE_TTL:
+            return MuteOutcome.GONE
         standing = await self._gateway.standing(group_id, user_id)
         if standing.is_admin:
             self._registry.set_admin(group_id, user_id, True)
             return MuteOutcome.SPARED
         if standing.is_bot:
             return MuteOutcome.SPARED
-        if not standing.is_member:
+        if not restrictable(standing, self.in_discussion_group(group_id)):
+            self._gone[(group_id, user_id)] = self._clock.now()
             return MuteOutcome.GONE
         previous = self._current(standing.rights)
         if is_muted(previous):
@@ -178,6 +199,15 @@ class Enforcer:
         self._metrics.decision("mute")
         log.info("muted", group_id=group_id, user_id=user_id, missing=action.missing)
         return MuteOutcome.MUTED
+
+    def in_discussion_group(self, group_id: int) -> bool:
+        rules = self._registry.rules.get(group_id)
+        return rules is not None and rules.linked_channel_id is not None
+
+    def forget_old(self) -> None:
+        now = self._clock.now()
+        for key in [k for k, at in self._gone.items() if now - at >= GONE_TTL]:
+            del self._gone[key]
 
     def _satisfied(self, action: Mute) -> bool:
         return bool(action.missing) and all(
@@ -218,11 +248,11 @@ class Enforcer:
         log.info(outcome, group_id=group_id, user_id=user_id)
         return outcome == "release"
 
-    async def _notice(self, action: SendNotice, name: str | None) -> None:
+    async def _notice(self, action: SendNotice, name: str | None, reply_to: int | None) -> None:
         rules = self._registry.rules.get(action.group_id)
         ttl = rules.settings.notice_ttl if rules else 120
         message_id = await self._notices.post(
-            action.group_id, action.user_id, name, action.channels, ttl
+            action.group_id, action.user_id, name, action.channels, ttl, reply_to=reply_to
         )
         if message_id is not None:
             await self._registry.set_notice(action.group_id, action.user_id, message_id)

@@ -19,7 +19,7 @@ from gatekeeper.domain.events import (
 from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, length, listing
 from gatekeeper.domain.model import ChatId, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.services.enforcer import Enforcer
+from gatekeeper.services.enforcer import Enforcer, restrictable
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
@@ -59,7 +59,11 @@ class Gate:
         self._recent_joins: dict[tuple[ChatId, UserId], float] = {}
         self._last_verify: dict[tuple[ChatId, UserId], float] = {}
 
-    async def on_message(self, message: MessagePosted, name: str | None = None) -> None:
+    async def on_message(
+        self, message: MessagePosted, name: str | None = None, thread: int | None = None
+    ) -> None:
+        """`thread`: the post a comment is under, in a discussion group (the notice goes there,
+        where a commenter who is not a member reads)."""
         rules = self._registry.rules.get(message.group_id)
         if rules is None or not rules.enforced or policy.is_exempt(message, rules):
             return
@@ -81,7 +85,7 @@ class Gate:
         actions = policy.on_message(message, rules, verdicts)
         if not actions:
             self._registry.verified[message.group_id].add(user_id)
-        await self._enforcer.apply(actions, name=name)
+        await self._enforcer.apply(actions, name=name, reply_to=thread)
 
     async def on_join(self, joined: MemberJoined, name: str | None = None) -> None:
         rules = self._registry.rules.get(joined.group_id)
@@ -140,7 +144,7 @@ class Gate:
             if standing.is_admin:
                 self._registry.set_admin(group_id, user_id, True)
                 return False
-            if not standing.is_member:
+            if not restrictable(standing, self._enforcer.in_discussion_group(group_id)):
                 return False
         verdicts = await self._membership.verdicts(
             policy.needs_check(rules), user_id, fresh=muted_by_bot
@@ -198,6 +202,7 @@ class Gate:
 
     def forget_old(self) -> None:
         """Drop de-duplication and rate-limit entries that no longer matter."""
+        self._enforcer.forget_old()
         now = self._clock.now()
         for table, window in (
             (self._recent_joins, JOIN_DEDUP_SECONDS),

@@ -118,7 +118,8 @@ class Handlers:
                 linked = await self._admin.refresh_linked(group_id)
                 sender = self._sender_of(message, group_id, linked)
             posted = MessagePosted(group_id, int(message.id), sender)
-            await self._gate.on_message(posted, name=_first_name(message))
+            thread = _thread_of(message) if rules.linked_channel_id is not None else None
+            await self._gate.on_message(posted, name=_first_name(message), thread=thread)
         speaks = sender.kind is SenderKind.USER and not sender.is_bot
         if (
             command is not None
@@ -223,6 +224,15 @@ def _first_name(message: Any) -> str | None:
     sender = getattr(message, "sender", None)
     name = getattr(sender, "first_name", None)
     return str(name) if name else None
+
+
+def _thread_of(message: Any) -> int | None:
+    """The message a reply thread hangs from (a post's forward, for a comment)."""
+    reply = getattr(message, "reply_to", None)
+    if not isinstance(reply, types.MessageReplyHeader):
+        return None
+    top = reply.reply_to_top_id or reply.reply_to_msg_id
+    return int(top) if top else None
 
 
 def _automatic_forward(message: Any) -> bool:

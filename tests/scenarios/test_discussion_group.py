@@ -1,0 +1,79 @@
+"""A channel's discussion group: people who are not members comment on posts, and are told."""
+
+from __future__ import annotations
+
+import pytest
+
+from gatekeeper.sim import Role, SimRefused
+from gatekeeper.sim.stage import Stage
+from tests.scenarios.helpers import guarded, last_reply, notices_for, protect, say
+
+
+async def discussion(stage: Stage) -> None:
+    stage.news.link_discussion(stage.group)
+    await guarded(stage, members=())
+
+
+async def test_a_commenter_who_is_not_a_member_is_muted_and_told_under_the_post(
+    stage: Stage,
+) -> None:
+    await discussion(stage)
+    guest = stage.user("Gina")
+    post = stage.news.post("Big news today")
+    await stage.settle()
+    asked = stage.sim.requests["GetParticipantRequest"]
+
+    comment = guest.comment(post, "first!")
+    await stage.settle()
+
+    assert not stage.group.is_member(guest)
+    assert stage.group.message(comment.id) is None
+    assert stage.group.role(guest) is Role.RESTRICTED_LEFT
+    (notice,) = notices_for(stage.group, stage.bot, guest)
+    assert "Gina" in notice.text and "@news" in notice.text
+    assert notice.reply_to == comment.reply_to, "the notice is under the post, where she reads"
+    assert stage.sim.requests["GetParticipantRequest"] - asked <= 2
+    with pytest.raises(SimRefused) as refused:
+        guest.comment(post, "second")
+    assert refused.value.reason == "CHAT_WRITE_FORBIDDEN"
+
+
+async def test_a_muted_commenter_who_subscribes_may_comment_again(stage: Stage) -> None:
+    await discussion(stage)
+    guest = stage.user("Gina")
+    post = stage.news.post("Big news today")
+    await stage.settle()
+    guest.comment(post, "first!")
+    await stage.settle()
+
+    guest.join(stage.news)
+    await stage.settle()
+
+    assert stage.group.participant(guest) is None, "her restriction is lifted"
+    kept = guest.comment(post, "thanks")
+    await stage.settle()
+    assert stage.group.message(kept.id) is not None
+    assert notices_for(stage.group, stage.bot, guest) == []
+
+
+async def test_status_says_whether_only_members_may_send(stage: Stage) -> None:
+    await discussion(stage)
+
+    await say(stage, stage.carol, stage.group, "/status")
+    assert "non-members may comment" in last_reply(stage.group, stage.bot)
+    stage.group.set_join_to_send(True, by=stage.carol)
+    await stage.settle()
+    await say(stage, stage.carol, stage.group, "/status")
+    assert "only members of this group may send" in last_reply(stage.group, stage.bot)
+
+
+async def test_a_post_as_a_required_channel_by_its_admin_stays(stage: Stage) -> None:
+    partner = stage.sim.create_channel("Partner", owner=stage.carol, username="partner")
+    stage.make_admin(partner)
+    await discussion(stage)
+    await protect(stage, partner)
+
+    post = stage.carol.send_as(stage.group, partner, "a word from our partner")
+    await stage.settle()
+
+    assert stage.group.message(post.id) is not None
