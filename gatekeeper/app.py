@@ -23,6 +23,7 @@ from gatekeeper.services.gate import Gate
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.presence import Presence
 from gatekeeper.services.registry import Registry
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
@@ -132,7 +133,7 @@ class App:
         """Each protected group's admins, so that the hot path can exempt them from memory."""
         now = self.clock.now()
         for group_id, rules in list(self.registry.rules.items()):
-            if not rules.enforced or group_id in self.registry.admins:
+            if not (rules.enforced and rules.acting) or group_id in self.registry.admins:
                 continue
             if now - self._admins_failed.get(group_id, float("-inf")) < ADMINS_RETRY:
                 continue
@@ -155,6 +156,9 @@ class App:
                 left = max(0.0, restriction.imposed_at + ttl - now)
                 self.notices.delete_later(restriction.group_id, restriction.notice_message_id, left)
         for group_id in {r.group_id for r in self.registry.restrictions.values()}:
+            rules = self.registry.rules.get(group_id)
+            if rules is not None and not rules.acting:
+                continue  # re-checked when the bot is an admin there again
             # Members who qualified while the bot was away, or groups unprotected meanwhile.
             self.spawn(self.gate.recheck_muted(group_id))
 
@@ -243,12 +247,16 @@ def build(
     gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)
     app_tasks: list[App] = []
     admin = Admin(gateway, registry, gate, clock, lambda work: app_tasks[0].spawn(work))
+    presence = Presence(
+        registry, notices, metrics, clock, gate.recheck_muted, lambda w: app_tasks[0].spawn(w)
+    )
     handlers = Handlers(
         gateway=gateway,
         registry=registry,
         gate=gate,
         admin=admin,
         links=links,
+        presence=presence,
         notices=notices,
         metrics=metrics,
         clock=clock,
@@ -285,6 +293,7 @@ def _observe(metrics: Metrics, registry: Registry, memory: MembershipMemory) -> 
     metrics.cache_entries.set_function(lambda: len(memory))
     metrics.restrictions_active.set_function(lambda: len(registry.restrictions))
     metrics.protected_groups.set_function(lambda: sum(r.enforced for r in rules.values()))
+    metrics.groups_unguarded.set_function(lambda: sum(not r.acting for r in rules.values()))
     metrics.unhealthy_links.set_function(
         lambda: sum(not link.healthy for r in rules.values() for link in r.links)
     )

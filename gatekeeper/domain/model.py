@@ -24,6 +24,14 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"  # the bot cannot check (not admin, channel private or gone)
 
 
+class BotState(StrEnum):
+    """Where the bot itself stands in a group it serves."""
+
+    OK = "ok"  # an admin with the rights to ban and delete: it guards the group
+    DEMOTED = "demoted"  # still in the group without those rights: it acts on nobody
+    REMOVED = "removed"  # kicked or gone: the group's state is kept, nothing is done
+
+
 class OnViolation(StrEnum):
     """What happens to a message from a member who is not subscribed."""
 
@@ -75,6 +83,12 @@ class GroupRules:
     settings: GroupSettings = field(default_factory=GroupSettings)
     links: tuple[ChannelLink, ...] = ()
     linked_channel_id: ChatId | None = None  # the channel whose discussion group this is
+    bot_state: BotState = BotState.OK
+
+    @property
+    def acting(self) -> bool:
+        """Whether the bot may act here (it is an admin with the rights it needs)."""
+        return self.bot_state is BotState.OK
 
     @property
     def channel_ids(self) -> tuple[ChatId, ...]:

@@ -78,6 +78,19 @@ class Metrics:
         self.redis_errors = Counter(
             "redis_errors", "Failed calls to the shared Redis cache.", namespace=ns, registry=reg
         )
+        self.bot_standing = Counter(
+            "bot_standing_changes",
+            "The bot's own standing in a group changed (demoted, removed, ok again).",
+            ["state"],
+            namespace=ns,
+            registry=reg,
+        )
+        self.groups_unguarded = Gauge(
+            "groups_unguarded",
+            "Groups where the bot was demoted or removed and acts on nobody.",
+            namespace=ns,
+            registry=reg,
+        )
         self.cache_entries = Gauge(
             "cache_entries", "Verdicts held in process memory.", namespace=ns, registry=reg
         )
@@ -118,6 +131,9 @@ class Metrics:
     def flood_wait(self, method: str, seconds: float) -> None:
         self.telegram_requests.labels(method=method, outcome="flood_wait").inc()
         self.flood_wait_seconds.labels(method=method).inc(seconds)
+
+    def bot_state(self, state: str) -> None:
+        self.bot_standing.labels(state=state).inc()
 
     def membership_check(self, source: str) -> None:
         self.membership_checks.labels(source=source).inc()

@@ -227,6 +227,11 @@ class Admin:
         if rules is None or not rules.links:
             return "Protection is off: no channels are linked. Start with /protect @channel"
         lines = [f"🛡 Protection: {'on' if rules.protected else 'off'}"]
+        if not rules.acting:
+            lines.append(
+                "⏸ I am not an admin here any more, so I have stopped guarding: nobody is muted "
+                "or removed until you make me an admin with the rights to ban and delete."
+            )
         try:
             me = await self._gateway.standing(group_id, self.bot_id)
         except (ChatUnreachable, FloodWaited):

@@ -78,9 +78,14 @@ class Enforcer:
         name: str | None = None,
         reply_to: int | None = None,
     ) -> None:
-        """Carry out actions; `reply_to` threads the notice (under a discussion group's post)."""
+        """Carry out actions; `reply_to` threads the notice (under a discussion group's post).
+
+        Nothing is attempted in a group where the bot was demoted or removed."""
         outcomes: dict[tuple[int, int], MuteOutcome] = {}
         for action in actions:
+            if not self._acting(action.group_id):
+                self._metrics.decision("skipped_unguarded")
+                continue
             try:
                 await self._apply_one(action, outcomes, name, reply_to)
             except FloodWaited as error:
@@ -199,6 +204,10 @@ class Enforcer:
         self._metrics.decision("mute")
         log.info("muted", group_id=group_id, user_id=user_id, missing=action.missing)
         return MuteOutcome.MUTED
+
+    def _acting(self, group_id: int) -> bool:
+        rules = self._registry.rules.get(group_id)
+        return rules is None or rules.acting
 
     def in_discussion_group(self, group_id: int) -> bool:
         rules = self._registry.rules.get(group_id)

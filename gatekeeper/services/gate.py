@@ -65,7 +65,9 @@ class Gate:
         """`thread`: the post a comment is under, in a discussion group (the notice goes there,
         where a commenter who is not a member reads)."""
         rules = self._registry.rules.get(message.group_id)
-        if rules is None or not rules.enforced or policy.is_exempt(message, rules):
+        if rules is None or not rules.enforced or not rules.acting:
+            return
+        if policy.is_exempt(message, rules):
             return
         if message.sender.kind is not SenderKind.USER:
             await self._enforcer.apply(policy.on_message(message, rules, {}))
@@ -89,7 +91,7 @@ class Gate:
 
     async def on_join(self, joined: MemberJoined, name: str | None = None) -> None:
         rules = self._registry.rules.get(joined.group_id)
-        if rules is None or not rules.enforced:
+        if rules is None or not rules.enforced or not rules.acting:
             return
         key = (joined.group_id, joined.user_id)
         now = self._clock.now()
@@ -115,6 +117,8 @@ class Gate:
             return
         for rules in self._registry.groups_requiring(change.channel_id):
             group_id = rules.group_id
+            if not rules.acting:
+                continue  # demoted or removed there: it can mute or release nobody
             if change.joined:
                 # A mute of this member may be under way: let it land, then look.
                 async with self._enforcer.lock(group_id, change.user_id):
@@ -156,6 +160,8 @@ class Gate:
 
     async def release_all(self, group_id: ChatId) -> int:
         released = 0
+        if not self._acting(group_id):
+            return 0  # done by the re-check when the bot is an admin there again
         for restriction in self._registry.restrictions_in(group_id):
             try:
                 released += await self._enforcer.release(group_id, restriction.user_id)
@@ -175,6 +181,8 @@ class Gate:
 
         Only those muted for `channel_id`, if given.
         """
+        if not self._acting(group_id):
+            return
         for restriction in self._registry.restrictions_in(group_id):
             if channel_id is not None and channel_id not in restriction.missing:
                 continue
@@ -199,6 +207,10 @@ class Gate:
             except Exception:
                 log.exception("postponed_failed", action=repr(first))
                 self._enforcer.postpone(batch, RETRY_AFTER_FAILURE, name)
+
+    def _acting(self, group_id: ChatId) -> bool:
+        rules = self._registry.rules.get(group_id)
+        return rules is None or rules.acting
 
     def forget_old(self) -> None:
         """Drop de-duplication and rate-limit entries that no longer matter."""
@@ -228,6 +240,12 @@ class Gate:
         rules = self._registry.rules.get(group_id)
         if rules is None:
             return Answer("This group is not protected any more.")
+        if not rules.acting:
+            return Answer(
+                "I am not an admin here any more, so I cannot unmute anyone; the group's "
+                "admins have been told.",
+                alert=True,
+            )
         try:
             still_muted = await self._recheck_member(group_id, presser_id)
         except (FloodWaited, ChatUnreachable, UserUnreachable):

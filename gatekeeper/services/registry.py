@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from gatekeeper.domain.model import ChannelLink, ChatId, GroupRules, Restriction, UserId
+from gatekeeper.domain.model import BotState, ChannelLink, ChatId, GroupRules, Restriction, UserId
 from gatekeeper.storage import Storage
 
 
@@ -76,6 +76,10 @@ class Registry:
             return
         await self.storage.restrictions.set_notice(group_id, user_id, message_id)
         self.restrictions[(group_id, user_id)] = replace(restriction, notice_message_id=message_id)
+
+    async def set_bot_state(self, group_id: ChatId, state: BotState) -> None:
+        await self.storage.groups.set_bot_state(group_id, state)
+        await self.refresh(group_id)
 
     async def set_link_health(
         self, group_id: ChatId, link: ChannelLink, *, healthy: bool, problem: str | None, told: bool

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import (
+    BotState,
     Channel,
     ChannelLink,
     ChatId,
@@ -60,6 +61,9 @@ class GroupStore:
 
     async def set_protected(self, group_id: ChatId, protected: bool) -> None:
         await self._update_group(group_id, protected=protected)
+
+    async def set_bot_state(self, group_id: ChatId, state: BotState) -> None:
+        await self._update_group(group_id, bot_state=state.value)
 
     async def save_settings(self, group_id: ChatId, settings: GroupSettings) -> None:
         await self._update_group(
@@ -204,4 +208,5 @@ def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
         ),
         links=tuple(links),
         linked_channel_id=row.linked_channel_id,
+        bot_state=BotState(row.bot_state),
     )

@@ -57,6 +57,8 @@ class GroupRow(Base):
     on_violation: Mapped[str] = mapped_column(String(32))
     notice_ttl: Mapped[int] = mapped_column(Integer)
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
+    bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
     created_at: Mapped[datetime] = _now_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

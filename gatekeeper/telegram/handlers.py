@@ -25,6 +25,7 @@ from gatekeeper.services.admin import Admin
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.presence import Presence
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import texts
 from gatekeeper.telegram.commands import Commands
@@ -47,6 +48,7 @@ class Handlers:
         gate: Gate,
         admin: Admin,
         links: LinkHealth,
+        presence: Presence,
         notices: Notices,
         metrics: Metrics,
         clock: Clock,
@@ -58,6 +60,7 @@ class Handlers:
         self._gate = gate
         self._admin = admin
         self._links = links
+        self._presence = presence
         self._notices = notices
         self._metrics = metrics
         self._slots = asyncio.Semaphore(concurrency)
@@ -173,6 +176,8 @@ class Handlers:
         before = standing_of(update.prev_participant)
         after = standing_of(update.new_participant)
         if user_id == self.me_id:
+            if chat_id in self._registry.rules:
+                await self._presence.changed(chat_id, after)
             if chat_id in self._registry.groups_by_channel:
                 if after.is_admin:
                     await self._links.reachable(chat_id)

@@ -12,11 +12,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gatekeeper.domain.model import BotState
 from gatekeeper.storage import Storage, migrate
 from gatekeeper.storage.engine import create_engine
 from gatekeeper.storage.tables import metadata
 
 OUR_TABLES = {"groups", "channels", "group_channels", "restrictions", "audit"}
+HEAD = "0002"
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -38,7 +40,7 @@ async def test_an_empty_database_migrates_to_head_down_to_base_and_up_again(
         assert not await _tables(engine) & OUR_TABLES
 
         await migrate.upgrade(engine)
-        assert await migrate.current(engine) == "0001"
+        assert await migrate.current(engine) == HEAD
         assert await _tables(engine) >= OUR_TABLES
 
         await migrate.downgrade(engine)
@@ -46,7 +48,7 @@ async def test_an_empty_database_migrates_to_head_down_to_base_and_up_again(
         assert not await _tables(engine) & OUR_TABLES
 
         await migrate.upgrade(engine)
-        assert await migrate.current(engine) == "0001"
+        assert await migrate.current(engine) == HEAD
         assert await _tables(engine) >= OUR_TABLES
     finally:
         await engine.dispose()
@@ -69,7 +71,7 @@ async def test_the_migrated_schema_is_exactly_what_the_models_describe(database_
 
 async def test_opening_storage_on_a_fresh_database_migrates_it_to_head(database_url: str) -> None:
     async with await Storage.open(database_url) as storage:
-        assert await migrate.current(storage.engine) == "0001"
+        assert await migrate.current(storage.engine) == HEAD
         rules = await storage.groups.ensure_group(-1001000000001, "Readers", None)
         assert rules.group_id == -1001000000001
 
@@ -80,7 +82,7 @@ async def test_opening_storage_twice_leaves_an_up_to_date_database_alone(
     async with await Storage.open(database_url) as storage:
         await storage.groups.ensure_group(-1001000000001, "Readers", None)
     async with await Storage.open(database_url) as storage:
-        assert await migrate.current(storage.engine) == "0001"
+        assert await migrate.current(storage.engine) == HEAD
         assert [g.title for g in await storage.groups.load_all()] == ["Readers"]
 
 
@@ -89,7 +91,7 @@ async def test_a_sqlite_file_in_a_missing_folder_with_a_percent_in_its_path_is_c
 ) -> None:
     path = tmp_path / "100% data" / "nested" / "gatekeeper.db"
     async with await Storage.open(f"sqlite+aiosqlite:///{path}") as storage:
-        assert await migrate.current(storage.engine) == "0001"
+        assert await migrate.current(storage.engine) == HEAD
     assert path.is_file()
 
 
@@ -111,7 +113,35 @@ async def test_env_py_opens_its_own_async_engine_when_given_no_connection(
     try:
         config = migrate.alembic_config(engine)  # no shared connection: env.py uses asyncio.run
         await asyncio.to_thread(command.upgrade, config, "head")
-        assert await migrate.current(engine) == "0001"
+        assert await migrate.current(engine) == HEAD
         assert await _tables(engine) >= OUR_TABLES
+    finally:
+        await engine.dispose()
+
+
+async def test_groups_stored_before_bot_state_read_as_guarded_and_survive_a_downgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0001")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO groups (id, title, protected, on_violation, notice_ttl) "
+                    "VALUES (-1001000000001, 'Readers', true, 'mute', 120)"
+                )
+            )
+        await migrate.upgrade(engine)
+        storage = Storage.on(engine)
+        (rules,) = await storage.groups.load_all()
+        assert rules.bot_state is BotState.OK
+        await storage.groups.set_bot_state(rules.group_id, BotState.REMOVED)
+        assert (await storage.groups.load_all())[0].bot_state is BotState.REMOVED
+
+        await migrate.downgrade(engine, "0001")
+        async with engine.connect() as conn:
+            titles = (await conn.execute(text("SELECT title FROM groups"))).scalars().all()
+        assert titles == ["Readers"]
     finally:
         await engine.dispose()
