@@ -169,6 +169,7 @@ class App:
             ("notices", self.notices.sweep()),
             ("postponed", self.gate.retry_postponed()),
             ("admins", self._load_admins()),
+            ("channels", self.links.refresh_due()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now

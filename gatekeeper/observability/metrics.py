@@ -37,7 +37,7 @@ class Metrics:
     """The counters, gauges and histograms Gatekeeper updates; `render()` exposes them.
 
     Label values, by convention:
-      updates_total{kind}                  message, join, participant, callback
+      updates_total{kind}                  message, join, participant, callback, channel
       decisions_total{action}              mute, release, delete, notice, ... (docs/metrics.md)
       telegram_requests_total{method,outcome}  ok, flood_wait, or the error's class name
       membership_checks_total{source}      memory, redis, telegram

@@ -9,12 +9,14 @@ from collections.abc import Callable
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.model import ChannelLink, ChatId
+from gatekeeper.domain.model import Channel, ChannelLink, ChatId
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 log = structlog.get_logger(__name__)
+
+REFRESH_INTERVAL = 86_400.0  # a linked channel's names and invite link are re-read this often
 
 
 class LinkHealth:
@@ -28,6 +30,7 @@ class LinkHealth:
         self._locks: dict[ChatId, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.bot_id = 0
         self.on_healed: Callable[[ChatId, ChatId], None] = lambda group_id, channel_id: None
+        self._refreshed: dict[ChatId, float] = {}  # channel -> when last re-read
 
     async def broken(self, channel_id: ChatId, problem: str) -> None:
         """The bot cannot check this channel: mark every link to it, tell each group once."""
@@ -98,3 +101,41 @@ class LinkHealth:
                 continue
             if standing.is_admin:
                 await self.reachable(channel_id)
+
+    async def refresh_due(self) -> None:
+        """Re-read every linked channel not read for REFRESH_INTERVAL (all of them at start)."""
+        now = self._clock.now()
+        due = [
+            channel_id
+            for channel_id, groups in self._registry.groups_by_channel.items()
+            if groups and now - self._refreshed.get(channel_id, float("-inf")) >= REFRESH_INTERVAL
+        ]
+        if due:
+            await self.refresh(sorted(due))
+
+    async def refresh(self, channel_ids: list[ChatId]) -> None:
+        """Re-read channels' titles, usernames and invite links (Telegram reported a change, or
+        it is time): a button never points to a username given up or a link revoked."""
+        now = self._clock.now()
+        infos = await self._gateway.channels_info(channel_ids)
+        for channel_id in channel_ids:
+            self._refreshed[channel_id] = now
+            info = infos.get(channel_id)
+            current = self._channel(channel_id)
+            if info is None or current is None:
+                continue  # not readable now: the link-health checks deal with that
+            invite = current.invite_link
+            if not info.username and (
+                invite is None or await self._gateway.invite_revoked(channel_id, invite)
+            ):
+                invite = await self._gateway.export_invite(channel_id) or None
+            fresh = Channel(channel_id, info.title, info.username, invite)
+            if fresh != current:
+                await self._registry.storage.groups.save_channel(fresh)
+                for rules in self._registry.groups_requiring(channel_id):
+                    await self._registry.refresh(rules.group_id)
+                log.info("channel_refreshed", channel_id=channel_id, username=info.username)
+
+    def _channel(self, channel_id: ChatId) -> Channel | None:
+        links = self._links_to(channel_id)
+        return links[0].channel if links else None

@@ -61,6 +61,21 @@ class ChatInfo:
     join_to_send: bool = False  # a discussion group where only members may send
 
 
+CHANNELS_PER_REQUEST = 100  # channels.getChannels takes a list of channels
+
+
+def _channel_info(entity: types.Channel) -> ChatInfo:
+    return ChatInfo(
+        id=utils.get_peer_id(entity),
+        title=entity.title,
+        username=(entity.username or None),
+        broadcast=bool(entity.broadcast),
+        megagroup=bool(entity.megagroup),
+        kind="channel" if entity.broadcast else "supergroup",
+        join_to_send=bool(entity.join_to_send),
+    )
+
+
 def explain(error: BaseException) -> str:
     if isinstance(error, errors.ChatAdminRequiredError):
         return "I am not an admin there"
@@ -216,15 +231,7 @@ class Gateway:
             return ChatInfo(peer, entity.title, None, False, False, kind="basic_group")
         if not isinstance(entity, types.Channel):
             raise ChatUnreachable("that is not a channel")
-        return ChatInfo(
-            id=utils.get_peer_id(entity),
-            title=entity.title,
-            username=(entity.username or None),
-            broadcast=bool(entity.broadcast),
-            megagroup=bool(entity.megagroup),
-            kind="channel" if entity.broadcast else "supergroup",
-            join_to_send=bool(entity.join_to_send),
-        )
+        return _channel_info(entity)
 
     async def linked_chat(self, chat_id: int) -> int | None:
         """The marked id of the discussion group/channel linked to this chat, if any."""
@@ -235,6 +242,48 @@ class Gateway:
             raise ChatUnreachable(explain(error)) from error
         linked = getattr(full.full_chat, "linked_chat_id", None)
         return utils.get_peer_id(types.PeerChannel(linked)) if linked else None
+
+    async def channels_info(self, chat_ids: Sequence[int]) -> dict[int, ChatInfo]:
+        """Fresh title, username and kind of each chat the bot can see (batched requests);
+        chats it cannot see are left out."""
+        found: dict[int, ChatInfo] = {}
+        for start in range(0, len(chat_ids), CHANNELS_PER_REQUEST):
+            batch = list(chat_ids[start : start + CHANNELS_PER_REQUEST])
+            for entity in await self._entities(batch):
+                if isinstance(entity, types.Channel):
+                    found[utils.get_peer_id(entity)] = _channel_info(entity)
+        return found
+
+    async def _entities(self, batch: list[int]) -> list[Any]:
+        async def read() -> list[Any]:
+            return list(await self.client.get_entity(batch))
+
+        try:
+            return await self._call("GetChannels", read)
+        except ValueError as error:  # not in the session's cache: nothing to ask with
+            log.info("channels_unknown", chats=batch, reason=str(error))
+        except BROKEN_LINK_ERRORS as error:
+            log.info("channels_unreadable", chats=batch, reason=explain(error))
+        return []
+
+    async def invite_revoked(self, chat_id: int, link: str) -> bool:
+        """Whether an invite link the bot made no longer works (revoked or expired)."""
+        request = functions.messages.GetExportedChatInviteRequest(chat_id, link)
+        try:
+            found = await self._call("GetExportedChatInvite", lambda: self.client(request))
+        except (errors.InviteHashExpiredError, errors.InviteHashInvalidError):
+            return True
+        except (*BROKEN_LINK_ERRORS, errors.RightForbiddenError) as error:
+            log.info("invite_unreadable", chat_id=chat_id, reason=explain(error))
+            return False
+        invite = found.invite
+        return bool(
+            getattr(invite, "revoked", False)
+            or (
+                getattr(invite, "expire_date", None)
+                and invite.expire_date.timestamp() <= self._clock.now()
+            )
+        )
 
     async def export_invite(self, chat_id: int) -> str | None:
         request = functions.messages.ExportChatInviteRequest(chat_id)

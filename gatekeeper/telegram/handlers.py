@@ -76,6 +76,9 @@ class Handlers:
             events.Raw(types.UpdateChannelParticipant),
         )
         client.add_event_handler(self._guard("callback", self.on_callback), events.CallbackQuery())
+        client.add_event_handler(
+            self._guard("channel", self.on_channel_changed), events.Raw(types.UpdateChannel)
+        )
 
     def _guard(
         self, kind: str, handler: Callable[[Any], Awaitable[None]]
@@ -207,6 +210,12 @@ class Handlers:
             return
         if after.is_member and not was_member:
             await self._gate.on_join(MemberJoined(group_id, user_id, is_admin=after.is_admin))
+
+    async def on_channel_changed(self, update: Any) -> None:
+        """Telegram says a chat changed (title, username, ...): re-read it if it is linked."""
+        chat_id = int(utils.get_peer_id(types.PeerChannel(update.channel_id)))
+        if self._registry.groups_by_channel.get(chat_id):
+            await self._links.refresh([chat_id])
 
     async def on_callback(self, event: Any) -> None:
         answered = False
