@@ -15,7 +15,7 @@ from telethon.tl import functions
 
 from gatekeeper.app import App, build
 from gatekeeper.bench.meters import DatabaseMeter
-from gatekeeper.bench.world import BenchWorld
+from gatekeeper.bench.world import PATIENCE, BenchWorld
 from gatekeeper.sim.stage import Stage
 from gatekeeper.telegram.client import client_options
 
@@ -39,7 +39,7 @@ class Contestant:
     async def start(self) -> None:
         self.register()
         await self.client.start(bot_token=self.stage.bot.token)
-        await self.stage.settle()
+        await self.stage.settle(PATIENCE)
 
     def register(self) -> None:
         add = self.client.add_event_handler
@@ -113,12 +113,12 @@ class Gatekeeper(Contestant):
         stage = self.stage
         stage.app = self.app
         await self.app.start()
-        await stage.settle()
+        await stage.settle(PATIENCE)
         for g, group in enumerate(self.world.groups):
             stage.carol.send(group, self.world.protect_command(g))
             if g % 20 == 19:
-                await stage.settle()
-        await stage.settle()
+                await stage.settle(PATIENCE)
+        await stage.settle(PATIENCE)
         unprotected = [
             group
             for group in self.world.groups

@@ -23,7 +23,7 @@ from typing import Any
 from gatekeeper.bench.contestants import Contestant
 from gatekeeper.bench.meters import Dispatches, RedisMeter, TelegramMeter, percentile
 from gatekeeper.bench.scales import Stream
-from gatekeeper.bench.world import TEXT, BenchWorld
+from gatekeeper.bench.world import PATIENCE, TEXT, BenchWorld
 
 FIRST_PASS_BATCH = 200
 STEADY_CHUNKS = 10  # the best chunk's rate is the figure: noise only ever slows
@@ -62,7 +62,7 @@ class Phases:
         for batch in _chunks(self.stream.first_pass, FIRST_PASS_BATCH):
             for g, m in batch:
                 world.member(g, m).send(world.groups[g], TEXT)
-            await stage.settle()
+            await stage.settle(PATIENCE)
         spent = self._spent(before, await self._counts())
         pairs = len(self.stream.unknown_pairs())
         return self._calls(spent, len(self.stream.first_pass), pairs)
@@ -96,7 +96,7 @@ class Phases:
             rates.append(len(ready) / max(own, 1e-9))
             fed += len(ready)
             gc.unfreeze()
-            await stage.settle()
+            await stage.settle(PATIENCE)
         spent = self._spent(before, await self._counts())
         latencies = self.dispatches.latencies
         figures = self._calls(spent, fed, None)
@@ -117,7 +117,7 @@ class Phases:
         before = await self._counts()
         for index, subscribed in writes:
             world.newcomer(index, subscribed).send(world.groups[0], TEXT)
-        await stage.settle()
+        await stage.settle(PATIENCE)
         spent = self._spent(before, await self._counts())
         writers = {index for index, _ in writes}
         pairs = len(writers) * len(world.scale.channels_of(0))

@@ -115,5 +115,33 @@ def targets(
     return checks
 
 
+def warmup_line(figures: Figures) -> str:
+    members = figures.get("members", 0)
+    reason = figures.get("skipped") or figures.get("error")
+    if reason:
+        return f"scale warmup ({members:,} members): {reason}"
+    f = figures
+    return (
+        f"scale warmup: {members:,} members ({f['subscribed']:,} subscribed), {f['state']}: "
+        f"verified {f['verified']:,} of {f['listed_total']:,}, {f['not_subscribed']:,} not "
+        f"subscribed; {f['channel_checks']:,} channel checks, {f['listing_pages']:,} listing "
+        f"pages; flood waits given {f['flood_waits_given']} ({f['pauses']} pauses); muted by "
+        f"the warm-up {f['muted_by_warmup']}; {f['real_seconds']:.0f} s real, "
+        f"{f['simulated_seconds']:.0f} s simulated; peak RSS {f['peak_rss_mb']:.0f} MB"
+    )
+
+
+def warmup_targets(figures: Figures) -> list[tuple[str, bool]]:
+    if "state" not in figures:
+        return []
+    return [
+        (
+            "warm-up: finished, every flood wait honoured (none escaping)",
+            figures["state"] == "done",
+        ),
+        ("warm-up: nobody muted under the default setting", figures["muted_by_warmup"] == 0),
+    ]
+
+
 def _num(value: Any, style: str) -> str:
     return "-" if value is None else style.format(value)

@@ -15,6 +15,7 @@ from gatekeeper.sim import Participant, Role, SimChat, SimUser
 from gatekeeper.sim.stage import Stage
 
 TEXT = "good morning, anything new today?"
+PATIENCE = 300.0  # real seconds a busy stretch may last (a large first pass, a loaded machine)
 
 
 class BenchWorld:

@@ -77,13 +77,15 @@ class Stage:
         await self.stop()
         return await self.start()
 
-    async def settle(self) -> None:
-        """Until Telegram's updates and the bot's background work have all been handled."""
+    async def settle(self, patience: float = 5.0) -> None:
+        """Until Telegram's updates and the bot's background work have all been handled
+        (`patience`: real seconds of continued activity before giving up; the bench's large
+        scales need more)."""
         for _ in range(50):
-            await self.sim.settle()
+            await self.sim.settle(max_seconds=patience)
             if self.app is None or not self.app.busy:
                 await asyncio.sleep(0)
-                await self.sim.settle()
+                await self.sim.settle(max_seconds=patience)
                 if self.app is None or not self.app.busy:
                     return
             else:

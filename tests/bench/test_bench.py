@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.bench import BenchOptions, run_bench
+from gatekeeper.bench import BenchOptions, run_bench, warmup
 from gatekeeper.bench.runner import Config, measure
 from gatekeeper.bench.scales import BURST_UNSUBSCRIBED, BURST_WRITERS, Scale, Stream
 
@@ -119,3 +119,16 @@ def test_the_report_holds_every_figure_and_says_what_was_skipped(
     assert results["targets"]
     out = capsys.readouterr().out
     assert "Gatekeeper SQLite" in out and "skipped: no --redis-url given" in out
+
+
+async def test_the_warm_up_scale_verifies_everyone_and_mutes_nobody_or_says_it_cannot() -> None:
+    if not warmup.available():
+        assert "not available" in warmup.warmup_scale(quick=True, members=50)["skipped"]
+        return
+
+    figures = await warmup.measure_warmup(300)
+
+    assert figures["state"] == "done"
+    assert figures["verified"] == figures["listed_total"] >= 300
+    assert figures["muted_by_warmup"] == 0
+    assert figures["channel_checks"] <= 1.05 * 300
