@@ -6,6 +6,7 @@ import heapq
 import html
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import structlog
 
@@ -39,6 +40,15 @@ def notice_text(user_id: UserId, name: str | None, channels: Sequence[Channel]) 
     )
 
 
+class Waiting(NamedTuple):
+    """A member to be told once the budget allows."""
+
+    name: str | None
+    channels: tuple[Channel, ...]
+    ttl: float
+    thread: int | None  # a discussion group's post they commented under
+
+
 class Notices:
     def __init__(self, gateway: Gateway, clock: Clock, metrics: Metrics) -> None:
         self._gateway = gateway
@@ -48,8 +58,7 @@ class Notices:
         self._budget = gateway.pacer.messages  # the pacer owns the group's message budget
         self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
         # Members muted while the group's budget was spent: told together when it allows.
-        self._waiting: dict[ChatId, dict[UserId, tuple[str | None, tuple[Channel, ...], float]]]
-        self._waiting = defaultdict(dict)
+        self._waiting: dict[ChatId, dict[UserId, Waiting]] = defaultdict(dict)
 
     def allowed(self, group_id: ChatId, user_id: UserId) -> bool:
         last = self._last_notice.get((group_id, user_id))
@@ -74,7 +83,7 @@ class Notices:
         """
         if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
             # Told a moment ago, or the group's budget is spent: told at a later sweep.
-            self._waiting[group_id][user_id] = (name, tuple(channels), ttl)
+            self._waiting[group_id][user_id] = Waiting(name, tuple(channels), ttl, reply_to)
             self._metrics.decision("notice_batched")
             return None
         self._last_notice[(group_id, user_id)] = self._clock.now()
@@ -121,7 +130,10 @@ class Notices:
     async def _send_batches(self) -> None:
         for group_id, waiting in list(self._waiting.items()):
             while True:
-                ready = [u for u in waiting if self.allowed(group_id, u)][:BATCH_SIZE]
+                ready = [u for u in waiting if self.allowed(group_id, u)]
+                # Named together only under the same post (or none): each reads where they wrote.
+                ready = [u for u in ready if waiting[u].thread == waiting[ready[0]].thread]
+                ready = ready[:BATCH_SIZE]
                 if not ready or not self._take_budget(group_id):
                     break
                 batch = {user_id: waiting.pop(user_id) for user_id in ready}
@@ -137,22 +149,23 @@ class Notices:
     async def _send_batch(
         self,
         group_id: ChatId,
-        batch: dict[UserId, tuple[str | None, tuple[Channel, ...], float]],
+        batch: dict[UserId, Waiting],
     ) -> None:
-        channels = list({c.id: c for _, found, _ in batch.values() for c in found}.values())
-        ttl = max(ttl for _, _, ttl in batch.values())
+        channels = list({c.id: c for told in batch.values() for c in told.channels}.values())
+        ttl = max(told.ttl for told in batch.values())
+        thread = next(iter(batch.values())).thread
         if len(batch) == 1:
-            ((user_id, (name, _, _)),) = batch.items()
-            text, data = notice_text(user_id, name, channels), encode_verify(user_id)
+            ((user_id, told),) = batch.items()
+            text, data = notice_text(user_id, told.name, channels), encode_verify(user_id)
         else:
-            people = ", ".join(mention(u, name) for u, (name, _, _) in batch.items())
+            people = ", ".join(mention(u, told.name) for u, told in batch.items())
             text = (
                 f"{people}: this chat is for subscribers of "
                 f"{channel_names(channels)}. Join, then press <b>I have joined</b>."
             )
             data = encode_verify(0)  # for anyone named: the button checks whoever presses
         message_id = await self._gateway.send(
-            group_id, text, buttons=notice_buttons(channels, data), html=True
+            group_id, text, buttons=notice_buttons(channels, data), html=True, reply_to=thread
         )
         if message_id is not None:
             self._metrics.decision("notice")

@@ -77,3 +77,21 @@ async def test_a_post_as_a_required_channel_by_its_admin_stays(stage: Stage) -> 
     await stage.settle()
 
     assert stage.group.message(post.id) is not None
+
+
+async def test_commenters_told_later_are_told_under_the_post_too(stage: Stage) -> None:
+    await discussion(stage)
+    post = stage.news.post("Big news today")
+    await stage.settle()
+    guests = [stage.user(f"Guest {i}") for i in range(25)]  # more than a minute's budget
+    for guest in guests:
+        guest.comment(post, "me too")
+    await stage.settle()
+    untold = [g for g in guests if not notices_for(stage.group, stage.bot, g)]
+    assert untold, "the group's message budget ran out"
+
+    await stage.pass_time(61)
+
+    forward = next(m for m in stage.group.messages() if m.fwd_from_msg_id == post.id)
+    later = [m for m in stage.group.messages() if "Guest" in m.text and m.reply_to == forward.id]
+    assert all(any(f"\u2068{g.first_name}\u2069" in m.text for m in later) for g in untold)

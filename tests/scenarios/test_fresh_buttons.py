@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import button_urls, guarded, notices_for, say
+from tests.scenarios.helpers import button_urls, guarded, notices_for, protect, say
 
 
 async def notice_urls(stage: Stage, text: str) -> list[str]:
@@ -41,8 +41,6 @@ async def test_a_revoked_invite_link_is_replaced_within_a_day(stage: Stage) -> N
     stage.make_admin(private)
     stage.make_admin(stage.group)
     await stage.start()
-    from tests.scenarios.helpers import protect
-
     await protect(stage, private)
     (old,) = await notice_urls(stage, "first")
     private.revoke_invite(old, by=stage.carol)
