@@ -69,6 +69,7 @@ class App:
     _services: list[asyncio.Task[None]] = field(default_factory=list)  # run until stop()
     _last_probe: float = 0.0
     _admins_failed: dict[int, float] = field(default_factory=dict)
+    _admins_loaded: set[int] = field(default_factory=set)  # a participant update is no list
 
     def spawn(self, work: Awaitable[object]) -> None:
         """Run work in the background, tracked so that drain() and stop() can wait for it."""
@@ -133,7 +134,7 @@ class App:
         """Each protected group's admins, so that the hot path can exempt them from memory."""
         now = self.clock.now()
         for group_id, rules in list(self.registry.rules.items()):
-            if not (rules.enforced and rules.acting) or group_id in self.registry.admins:
+            if not (rules.enforced and rules.acting) or group_id in self._admins_loaded:
                 continue
             if now - self._admins_failed.get(group_id, float("-inf")) < ADMINS_RETRY:
                 continue
@@ -144,6 +145,7 @@ class App:
                 log.warning("admins_unavailable", group_id=group_id, error=str(error))
                 continue
             self._admins_failed.pop(group_id, None)
+            self._admins_loaded.add(group_id)
             self.registry.set_admins(group_id, frozenset(admins))
 
     def _resume(self) -> None:

@@ -34,4 +34,19 @@ class SendNotice:
     channels: tuple[Channel, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    """Look at a member of a group again and mute or release as the policy says.
+
+    Work that Telegram made wait is queued as this, so it is decided afresh, not replayed.
+    `joined` names channels a participant update said the member joined (no need to ask
+    again); `fresh` asks Telegram about the others instead of trusting the caches.
+    """
+
+    group_id: ChatId
+    user_id: UserId
+    joined: tuple[ChatId, ...] = ()
+    fresh: bool = False
+
+
 Action = DeleteMessage | Mute | Release | SendNotice

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gatekeeper.domain.model import Channel
+
 _PREFIX = b"gk1:v:"
 
 
@@ -26,3 +28,12 @@ def decode_verify(data: bytes | None) -> VerifyRequest | None:
     if not digits.isdigit() or len(digits) > 19:
         return None
     return VerifyRequest(int(digits))
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeButtons:
+    """A notice's keyboard, described: a join button per channel that has a link, then the
+    "I have joined" button carrying `verify_data`. The adapter builds Telegram's buttons."""
+
+    channels: tuple[Channel, ...]
+    verify_data: bytes

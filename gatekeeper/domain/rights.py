@@ -26,6 +26,9 @@ MUTE_FLAGS = frozenset(
 )
 
 
+UNTIL_MARGIN = 30  # Telegram reads an until_date closer than this as "forever"
+
+
 def is_muted(rights: BannedRights) -> bool:
     return "send_messages" in rights.flags or "view_messages" in rights.flags
 
@@ -33,3 +36,10 @@ def is_muted(rights: BannedRights) -> bool:
 def muted(previous: BannedRights) -> BannedRights:
     """The rights of a muted member: what they had, plus no writing, for as long as it takes."""
     return BannedRights(flags=previous.flags | MUTE_FLAGS, until=None)
+
+
+def current(rights: BannedRights, now: float) -> BannedRights:
+    """Rights as they will stand from now on: a restriction about to expire is none."""
+    if rights.until is not None and rights.until <= now + UNTIL_MARGIN:
+        return BannedRights()
+    return rights

@@ -15,8 +15,8 @@ from gatekeeper.domain.commands import (
 )
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules, OnViolation
 from gatekeeper.services.gate import Gate
+from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +33,7 @@ LINKED_RECHECK = 600.0
 class Admin:
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Telegram,
         registry: Registry,
         gate: Gate,
         clock: Clock,

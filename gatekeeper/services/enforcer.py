@@ -11,32 +11,27 @@ import structlog
 
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.clock import Clock
-from gatekeeper.domain.actions import Action, DeleteMessage, Mute, SendNotice
-from gatekeeper.domain.model import BannedRights, Restriction, Verdict
-from gatekeeper.domain.rights import is_muted, muted
+from gatekeeper.domain.actions import Action, DeleteMessage, Mute, Recheck, Release, SendNotice
+from gatekeeper.domain.model import Restriction, Verdict
+from gatekeeper.domain.rights import current, muted
+from gatekeeper.domain.safety import MuteCall, judge_mute, may_lift
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
-from gatekeeper.telegram.participants import Standing
 
 log = structlog.get_logger(__name__)
 
-UNTIL_MARGIN = 30  # Telegram reads an until_date closer than this as "forever"
 GONE_TTL = 60.0  # how long "no longer in the group" is believed without asking again
-
-
-def restrictable(standing: Standing, discussion_group: bool) -> bool:
-    """Whether a mute can bind this user: a member, or, in a channel's discussion group, a
-    non-member who comments on its posts (Telegram restricts non-members too)."""
-    guest = discussion_group and "view_messages" not in standing.rights.flags
-    return standing.is_member or guest
+RETRY_AFTER_FAILURE = 30.0  # seconds before work that failed for another reason is tried again
+Work = Action | Recheck  # what the postponed-work queue holds
 
 
 class MuteOutcome(Enum):
     MUTED = "muted"
     ALREADY = "already"  # the bot has them muted already
     SPARED = "spared"  # an admin, a bot, or a member who just qualified: their message stays
+    UNREACHABLE = "unreachable"  # Telegram will not let the bot act on them: nothing is muted
     GONE = "gone"  # no longer in the group: nothing to mute, the message still goes
     NOT_OURS = "not_ours"  # already restricted by an admin: left alone
     POSTPONED = "postponed"  # Telegram made the mute wait; the author is not an admin
@@ -46,7 +41,7 @@ class MuteOutcome(Enum):
 class Enforcer:
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Telegram,
         registry: Registry,
         notices: Notices,
         clock: Clock,
@@ -60,7 +55,7 @@ class Enforcer:
         self._notices = notices
         self._clock = clock
         self._metrics = metrics
-        self._later: list[tuple[float, tuple[Action, ...], str | None]] = []
+        self._later: list[tuple[float, tuple[Work, ...], str | None]] = []
         self._locks: WeakValueDictionary[tuple[int, int], asyncio.Lock] = WeakValueDictionary()
         self._gone: dict[tuple[int, int], float] = {}  # (group, user) -> when seen gone
 
@@ -90,9 +85,19 @@ class Enforcer:
                 await self._apply_one(action, outcomes, name, reply_to)
             except FloodWaited as error:
                 self._postpone_on_flood(action, actions, outcomes, error, name)
-            except (ChatUnreachable, UserUnreachable) as error:
-                log.warning("action_failed", action=repr(action), reason=str(error))
-                self._metrics.decision("failed")
+            except Exception as error:  # anything else: retried where that makes sense
+                self._failed(action, error, name)
+
+    def _failed(self, action: Action, error: Exception, name: str | None) -> None:
+        """A release that failed is tried again later, as the button's answer promises; a mute
+        too, unless Telegram said the chat or the member is out of the bot's reach."""
+        reason = str(error) or type(error).__name__
+        log.warning("action_failed", action=repr(action), reason=reason)
+        self._metrics.decision("failed")
+        if isinstance(action, Release):
+            self.postpone((Recheck(action.group_id, action.user_id),), RETRY_AFTER_FAILURE, name)
+        elif isinstance(action, Mute) and not isinstance(error, ChatUnreachable | UserUnreachable):
+            self.postpone((action,), RETRY_AFTER_FAILURE, name)
 
     def _postpone_on_flood(
         self,
@@ -103,8 +108,10 @@ class Enforcer:
         name: str | None,
     ) -> None:
         """Telegram asks us to slow down: do it again once the wait is over."""
-        batch: list[Action] = [action]
-        if isinstance(action, Mute):
+        batch: list[Work] = [action]
+        if isinstance(action, Release):
+            batch = [Recheck(action.group_id, action.user_id)]  # decided again when it is time
+        elif isinstance(action, Mute):
             key = (action.group_id, action.user_id)
             # Waiting on the author's standing means we do not know yet whether they are an
             # admin: their message waits too. Waiting on the mute itself, it can go now.
@@ -123,11 +130,11 @@ class Enforcer:
         self.postpone(tuple(batch), error.seconds, name)
         log.warning("action_postponed", action=repr(action), seconds=error.seconds)
 
-    def postpone(self, batch: tuple[Action, ...], seconds: float, name: str | None) -> None:
+    def postpone(self, batch: tuple[Work, ...], seconds: float, name: str | None) -> None:
         self._later.append((self._clock.now() + seconds, batch, name))
         self._metrics.decision("postponed")
 
-    def take_due(self) -> list[tuple[tuple[Action, ...], str | None]]:
+    def take_due(self) -> list[tuple[tuple[Work, ...], str | None]]:
         """The postponed batches whose wait is over, removed from the queue."""
         now = self._clock.now()
         due = [(batch, name) for at, batch, name in self._later if at <= now]
@@ -142,7 +149,10 @@ class Enforcer:
         reply_to: int | None = None,
     ) -> None:
         if isinstance(action, Mute):
-            outcomes[(action.group_id, action.user_id)] = await self.mute(action)
+            outcome = await self.mute(action)
+            outcomes[(action.group_id, action.user_id)] = outcome
+            if outcome is MuteOutcome.UNREACHABLE:
+                self._metrics.decision("failed")
         elif isinstance(action, DeleteMessage):
             author = outcomes.get((action.group_id, action.author_id or 0))
             if author not in (MuteOutcome.SPARED, MuteOutcome.UNSURE):
@@ -162,7 +172,7 @@ class Enforcer:
             return await self._mute(action)
 
     async def _mute(self, action: Mute) -> MuteOutcome:
-        """Mute a member, unless they are an admin, a bot, gone, or already muted by anyone."""
+        """Mute a member, unless the policy spares them where they stand now."""
         group_id, user_id = action.group_id, action.user_id
         if self._registry.restriction(group_id, user_id) is not None:
             return MuteOutcome.ALREADY
@@ -170,27 +180,32 @@ class Enforcer:
             return MuteOutcome.SPARED  # they joined while the decision was being made
         if self._clock.now() - self._gone.get((group_id, user_id), float("-inf")) < GONE_TTL:
             return MuteOutcome.GONE
-        standing = await self._gateway.standing(group_id, user_id)
-        if standing.is_admin:
+        try:
+            standing = await self._gateway.standing(group_id, user_id)
+        except UserUnreachable:
+            return MuteOutcome.UNREACHABLE
+        call = judge_mute(
+            standing, self._clock.now(), discussion_group=self.in_discussion_group(group_id)
+        )
+        if call is MuteCall.SPARE_ADMIN:
             self._registry.set_admin(group_id, user_id, True)
-            return MuteOutcome.SPARED
-        if standing.is_bot:
-            return MuteOutcome.SPARED
-        if not restrictable(standing, self.in_discussion_group(group_id)):
+        if call is MuteCall.GONE:
             self._gone[(group_id, user_id)] = self._clock.now()
-            return MuteOutcome.GONE
-        previous = self._current(standing.rights)
-        if is_muted(previous):
-            return MuteOutcome.NOT_OURS
+        if call is not MuteCall.MUTE:
+            return _OUTCOMES[call]
+        previous = current(standing.rights, self._clock.now())
         # Recorded first: a mute the bot could not record would be one it never lifts.
         restriction = Restriction(group_id, user_id, previous, self._clock.now(), action.missing)
         await self._registry.add_restriction(restriction)
         try:
             restricted = await self._gateway.restrict(group_id, user_id, muted(previous))
+        except UserUnreachable:
+            await self._registry.drop_restriction(group_id, user_id)
+            return MuteOutcome.UNREACHABLE  # not an admin: Telegram cannot act on them at all
         except BaseException:
             await self._registry.drop_restriction(group_id, user_id)
             raise
-        if not restricted:
+        if not restricted:  # USER_ADMIN_INVALID: promoted since the standing was read
             await self._registry.drop_restriction(group_id, user_id)
             self._registry.set_admin(group_id, user_id, True)
             return MuteOutcome.SPARED
@@ -224,12 +239,6 @@ class Enforcer:
             for channel_id in action.missing
         )
 
-    def _current(self, rights: BannedRights) -> BannedRights:
-        """Rights as they will stand from now on: a restriction about to expire is none."""
-        if rights.until is not None and rights.until <= self._clock.now() + UNTIL_MARGIN:
-            return BannedRights()
-        return rights
-
     async def release(self, group_id: int, user_id: int) -> bool:
         """Lift a mute the bot imposed, restoring the member's previous rights exactly."""
         async with self.lock(group_id, user_id):
@@ -240,9 +249,9 @@ class Enforcer:
         if restriction is None:
             return False
         standing = await self._gateway.standing(group_id, user_id)
-        # Telegram names who set a restriction: lift it only if that is still the bot.
-        if standing.restricted_by == self.bot_id and "view_messages" not in standing.rights.flags:
-            await self._gateway.restrict(group_id, user_id, self._current(restriction.previous))
+        if may_lift(standing, self.bot_id):
+            previous = current(restriction.previous, self._clock.now())
+            await self._gateway.restrict(group_id, user_id, previous)
             outcome = "release"
         else:
             # Someone else changed their rights: that decision stands.
@@ -265,3 +274,11 @@ class Enforcer:
         )
         if message_id is not None:
             await self._registry.set_notice(action.group_id, action.user_id, message_id)
+
+
+_OUTCOMES = {
+    MuteCall.SPARE_ADMIN: MuteOutcome.SPARED,
+    MuteCall.SPARE_BOT: MuteOutcome.SPARED,
+    MuteCall.GONE: MuteOutcome.GONE,
+    MuteCall.NOT_OURS: MuteOutcome.NOT_OURS,
+}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain import policy
-from gatekeeper.domain.actions import DeleteMessage, Mute, Release
+from gatekeeper.domain import answers, policy
+from gatekeeper.domain.actions import DeleteMessage, Mute, Recheck
+from gatekeeper.domain.answers import AnswerKind, VerifyAnswer
 from gatekeeper.domain.callbacks import decode_verify
 from gatekeeper.domain.events import (
     ChannelMembershipChanged,
@@ -16,32 +15,25 @@ from gatekeeper.domain.events import (
     MessagePosted,
     SenderKind,
 )
-from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, length, listing
-from gatekeeper.domain.model import ChatId, UserId, Verdict
+from gatekeeper.domain.model import ChatId, GroupRules, UserId, Verdict
+from gatekeeper.domain.safety import MuteCall, judge_mute
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.services.enforcer import Enforcer, restrictable
+from gatekeeper.services.enforcer import RETRY_AFTER_FAILURE, Enforcer, Work
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 log = structlog.get_logger(__name__)
 
-JOIN_DEDUP_SECONDS = 30.0
-RETRY_AFTER_FAILURE = 30.0  # a join arrives as a service message and as a participant update
+JOIN_DEDUP_SECONDS = 30.0  # a join arrives as a service message and as a participant update
 VERIFY_INTERVAL = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    text: str
-    alert: bool = False
 
 
 class Gate:
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Telegram,
         registry: Registry,
         membership: Membership,
         enforcer: Enforcer,
@@ -115,6 +107,8 @@ class Gate:
         await self._membership.record(change.channel_id, change.user_id, change.is_member)
         if not (change.left or change.joined):
             return
+        # The update says "joined": that needs no second word from Telegram.
+        joined = (change.channel_id,) if change.joined else ()
         for rules in self._registry.groups_requiring(change.channel_id):
             group_id = rules.group_id
             if not rules.acting:
@@ -125,55 +119,76 @@ class Gate:
                     pass
                 if self._registry.restriction(group_id, change.user_id) is None:
                     continue
-            try:
-                await self._recheck_member(group_id, change.user_id)
-            except Exception:  # one group's failure must not spare the others
-                log.exception("recheck_failed", group_id=group_id, user_id=change.user_id)
+            await self._postponing([Recheck(group_id, change.user_id, joined, fresh=True)])
 
-    async def _recheck_member(
-        self, group_id: ChatId, user_id: UserId, *, name: str | None = None
-    ) -> bool:
-        """Re-evaluate one member of one group; True if the bot now has them muted."""
-        rules = self._registry.rules.get(group_id)
-        if rules is None:
-            return False
-        muted_by_bot = self._registry.restriction(group_id, user_id) is not None
-        if not muted_by_bot and rules.enforced:
-            if self._registry.is_admin(group_id, user_id):
-                return False
+    async def _postponing(self, work: list[Recheck], name: str | None = None) -> None:
+        """Re-check each member; whatever Telegram makes wait, or fails, is done later.
+
+        After a flood wait the rest is not even tried: it would only fail fast.
+        """
+        for index, item in enumerate(work):
             try:
-                standing = await self._gateway.standing(group_id, user_id)
-            except (ChatUnreachable, UserUnreachable):
-                return False
-            if standing.is_admin:
-                self._registry.set_admin(group_id, user_id, True)
-                return False
-            if not restrictable(standing, self._enforcer.in_discussion_group(group_id)):
-                return False
-        verdicts = await self._membership.verdicts(
-            policy.needs_check(rules), user_id, fresh=muted_by_bot
-        )
+                await self.recheck(item, name=name)
+            except FloodWaited as error:
+                for rest in work[index:]:
+                    self._enforcer.postpone((rest,), error.seconds, name)
+                log.warning("recheck_postponed", members=len(work) - index, reason=str(error))
+                return
+            except Exception as error:  # one member's failure must not strand the others
+                log.warning("recheck_failed", work=repr(item), reason=repr(error))
+                self._enforcer.postpone((item,), RETRY_AFTER_FAILURE, name)
+
+    async def recheck(self, work: Recheck, *, name: str | None = None) -> bool:
+        """Re-evaluate one member of one group; True if the bot now has them muted."""
+        group_id, user_id = work.group_id, work.user_id
+        rules = self._registry.rules.get(group_id)
+        if rules is None or not rules.acting:
+            return False  # a group where the bot lost its rights is re-checked when it resumes
+        muted_by_bot = self._registry.restriction(group_id, user_id) is not None
+        if not muted_by_bot and rules.enforced and not await self._may_mute(group_id, user_id):
+            return False
+        verdicts = await self._verdicts(rules, work)
         rules = self._registry.rules.get(group_id, rules)
         actions = policy.on_recheck(rules, user_id, verdicts, muted_by_bot=muted_by_bot)
         await self._enforcer.apply(actions, name=name)
         return self._registry.restriction(group_id, user_id) is not None
 
+    async def _may_mute(self, group_id: ChatId, user_id: UserId) -> bool:
+        if self._registry.is_admin(group_id, user_id):
+            return False
+        try:
+            standing = await self._gateway.standing(group_id, user_id)
+        except (ChatUnreachable, UserUnreachable):
+            return False
+        discussion_group = self._enforcer.in_discussion_group(group_id)
+        call = judge_mute(standing, self._clock.now(), discussion_group=discussion_group)
+        if call is MuteCall.SPARE_ADMIN:
+            self._registry.set_admin(group_id, user_id, True)
+        return call is MuteCall.MUTE
+
+    async def _verdicts(self, rules: GroupRules, work: Recheck) -> dict[ChatId, Verdict]:
+        channels = policy.needs_check(rules)
+        known = {c: Verdict.MEMBER for c in work.joined if c in channels}
+        rest = [c for c in channels if c not in known]
+        asked = await self._membership.verdicts(rest, work.user_id, fresh=work.fresh)
+        return {**asked, **known}
+
     async def release_all(self, group_id: ChatId) -> int:
+        """Release everyone the bot muted here; a release that must wait is done later."""
         released = 0
         if not self._acting(group_id):
             return 0  # done by the re-check when the bot is an admin there again
         for restriction in self._registry.restrictions_in(group_id):
+            user_id = restriction.user_id
             try:
-                released += await self._enforcer.release(group_id, restriction.user_id)
+                released += await self._enforcer.release(group_id, user_id)
             except FloodWaited as error:
-                self._enforcer.postpone(
-                    (Release(group_id, restriction.user_id),), error.seconds, None
+                self._enforcer.postpone((Recheck(group_id, user_id),), error.seconds, None)
+            except Exception as error:  # one member's failure must not strand the others
+                log.warning(
+                    "release_failed", group_id=group_id, user_id=user_id, reason=repr(error)
                 )
-            except Exception:  # one member's failure must not strand the others
-                log.exception("release_failed", group_id=group_id, user_id=restriction.user_id)
-                self._enforcer.postpone(
-                    (Release(group_id, restriction.user_id),), RETRY_AFTER_FAILURE, None
-                )
+                self._enforcer.postpone((Recheck(group_id, user_id),), RETRY_AFTER_FAILURE, None)
         return released
 
     async def recheck_muted(self, group_id: ChatId, channel_id: ChatId | None = None) -> None:
@@ -183,34 +198,38 @@ class Gate:
         """
         if not self._acting(group_id):
             return
-        for restriction in self._registry.restrictions_in(group_id):
-            if channel_id is not None and channel_id not in restriction.missing:
-                continue
-            try:
-                await self._recheck_member(group_id, restriction.user_id)
-            except Exception:  # one member's failure must not strand the others
-                log.exception("recheck_failed", group_id=group_id, user_id=restriction.user_id)
+        await self._postponing(
+            [
+                Recheck(group_id, restriction.user_id, fresh=True)
+                for restriction in self._registry.restrictions_in(group_id)
+                if channel_id is None or channel_id in restriction.missing
+            ]
+        )
 
     async def retry_postponed(self) -> None:
-        """Postponed work whose flood wait is over. A mute is decided afresh, not replayed."""
+        """Postponed work whose wait is over. A mute is decided afresh, not replayed."""
         for batch, name in self._enforcer.take_due():
-            first = batch[0]
             try:
-                if isinstance(first, Mute):
-                    if await self._recheck_member(first.group_id, first.user_id, name=name):
-                        deletes = [a for a in batch if isinstance(a, DeleteMessage)]
-                        await self._enforcer.apply(deletes)
-                else:
-                    await self._enforcer.apply(batch, name=name)
+                await self._retry(batch, name)
             except FloodWaited as error:
                 self._enforcer.postpone(batch, error.seconds, name)
-            except Exception:
-                log.exception("postponed_failed", action=repr(first))
+            except Exception as error:
+                log.warning("postponed_failed", work=repr(batch[0]), reason=repr(error))
                 self._enforcer.postpone(batch, RETRY_AFTER_FAILURE, name)
 
     def _acting(self, group_id: ChatId) -> bool:
         rules = self._registry.rules.get(group_id)
         return rules is None or rules.acting
+
+    async def _retry(self, batch: tuple[Work, ...], name: str | None) -> None:
+        first = batch[0]
+        if isinstance(first, Recheck):
+            await self.recheck(first, name=name)
+        elif isinstance(first, Mute):
+            if await self.recheck(Recheck(first.group_id, first.user_id), name=name):
+                await self._enforcer.apply([a for a in batch if isinstance(a, DeleteMessage)])
+        else:
+            await self._enforcer.apply([a for a in batch if not isinstance(a, Recheck)], name=name)
 
     def forget_old(self) -> None:
         """Drop de-duplication and rate-limit entries that no longer matter."""
@@ -223,42 +242,40 @@ class Gate:
             for key in [k for k, at in table.items() if now - at >= window]:
                 del table[key]
 
-    async def on_verify(self, group_id: ChatId, presser_id: UserId, data: bytes | None) -> Answer:
+    async def on_verify(
+        self, group_id: ChatId, presser_id: UserId, data: bytes | None
+    ) -> VerifyAnswer:
         """The "I have joined" button: checks whoever pressed it, never the notice's subject."""
-        request = decode_verify(data)
-        if request is None:
-            return Answer("This button is not one of mine, or it has expired.")
         key = (group_id, presser_id)
         now = self._clock.now()
-        if now - self._last_verify.get(key, float("-inf")) < VERIFY_INTERVAL:
-            return Answer("Please wait a few seconds before pressing again.")
-        self._last_verify[key] = now
-        if self._registry.restriction(group_id, presser_id) is None:
-            if request.user_id not in (presser_id, 0):
-                return Answer("This button is for someone else. You can write here already. 🙂")
-            return Answer("You are not muted here: you can write already. 🙂")
+        request = decode_verify(data)
+        too_soon = now - self._last_verify.get(key, float("-inf")) < VERIFY_INTERVAL
         rules = self._registry.rules.get(group_id)
-        if rules is None:
-            return Answer("This group is not protected any more.")
-        if not rules.acting:
-            return Answer(
-                "I am not an admin here any more, so I cannot unmute anyone; the group's "
-                "admins have been told.",
-                alert=True,
-            )
+        early = answers.before_check(
+            request,
+            presser_id,
+            too_soon=too_soon,
+            muted_by_bot=self._registry.restriction(group_id, presser_id) is not None,
+            protected=rules is not None,
+            acting=rules is None or rules.acting,
+        )
+        if request is not None and not too_soon:
+            self._last_verify[key] = now
+        if early is not None:
+            return early
+        work = Recheck(group_id, presser_id, fresh=True)
         try:
-            still_muted = await self._recheck_member(group_id, presser_id)
-        except (FloodWaited, ChatUnreachable, UserUnreachable):
-            return Answer("Telegram is busy right now: please press again in a minute.")
-        if not still_muted:
-            self._registry.verified[group_id].add(presser_id)
-            return Answer("Welcome! Thanks for joining: you can write now. 🎉")
-        rules = self._registry.rules.get(group_id, rules)
-        verdicts = await self._membership.verdicts(policy.needs_check(rules), presser_id)
-        missing = policy.missing_links(rules, verdicts)
-        if not missing:
-            return Answer("Thanks, you have joined everything: I will unmute you within a minute.")
-        words = "Not yet: please join {}, then press again."
-        budget = CALLBACK_ANSWER_MAX - length(words.format(""))
-        names = listing([link.channel.label for link in missing], budget)
-        return Answer(words.format(names), alert=True)
+            still_muted = await self.recheck(work)
+            if not still_muted:
+                self._registry.verified[group_id].add(presser_id)
+                return answers.after_check(False, ())
+            rules = self._registry.rules.get(group_id, rules)
+            assert rules is not None
+            verdicts = await self._membership.verdicts(policy.needs_check(rules), presser_id)
+        except FloodWaited as error:
+            self._enforcer.postpone((work,), error.seconds, None)
+            return VerifyAnswer(AnswerKind.CHECK_LATER)
+        except (ChatUnreachable, UserUnreachable):
+            self._enforcer.postpone((work,), RETRY_AFTER_FAILURE, None)
+            return VerifyAnswer(AnswerKind.CHECK_LATER)
+        return answers.after_check(True, policy.missing_links(rules, verdicts))

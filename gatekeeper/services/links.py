@@ -11,8 +11,8 @@ import structlog
 from gatekeeper.clock import Clock
 from gatekeeper.domain.model import Channel, ChannelLink, ChatId
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 log = structlog.get_logger(__name__)
 
@@ -21,7 +21,7 @@ REFRESH_INTERVAL = 86_400.0  # a linked channel's names and invite link are re-r
 
 class LinkHealth:
     def __init__(
-        self, gateway: Gateway, registry: Registry, notices: Notices, clock: Clock
+        self, gateway: Telegram, registry: Registry, notices: Notices, clock: Clock
     ) -> None:
         self._gateway = gateway
         self._registry = registry

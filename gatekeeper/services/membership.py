@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.domain.model import ChatId, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway, UserUnreachable
+from gatekeeper.services.ports import ChatUnreachable, Telegram, UserUnreachable
 
 OnUnreachable = Callable[[ChatId, str], Awaitable[None]]
 OnReachable = Callable[[ChatId], Awaitable[None]]
@@ -17,7 +17,7 @@ OnReachable = Callable[[ChatId], Awaitable[None]]
 class Membership:
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Telegram,
         cache: MembershipCache,
         metrics: Metrics,
         on_unreachable: OnUnreachable,

@@ -11,13 +11,12 @@ from typing import NamedTuple
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.callbacks import encode_verify
+from gatekeeper.domain.callbacks import NoticeButtons, encode_verify
 from gatekeeper.domain.limits import MESSAGE_MAX, clip, listing
+from gatekeeper.domain.mentions import FSI, PDI, mention
 from gatekeeper.domain.model import Channel, ChatId, UserId
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
-from gatekeeper.telegram.keyboards import notice_buttons
-from gatekeeper.telegram.texts import FSI, PDI, mention
+from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 
 log = structlog.get_logger(__name__)
 
@@ -50,12 +49,12 @@ class Waiting(NamedTuple):
 
 
 class Notices:
-    def __init__(self, gateway: Gateway, clock: Clock, metrics: Metrics) -> None:
+    def __init__(self, gateway: Telegram, clock: Clock, metrics: Metrics) -> None:
         self._gateway = gateway
         self._clock = clock
         self._metrics = metrics
         self._last_notice: dict[tuple[ChatId, UserId], float] = {}
-        self._budget = gateway.pacer.messages  # the pacer owns the group's message budget
+        self._budget = gateway.message_budget  # the gateway's pacer owns it
         self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
         # Members muted while the group's budget was spent: told together when it allows.
         self._waiting: dict[ChatId, dict[UserId, Waiting]] = defaultdict(dict)
@@ -93,7 +92,7 @@ class Notices:
             message_id = await self._gateway.send(
                 group_id,
                 notice_text(user_id, name, channels),
-                buttons=notice_buttons(channels, encode_verify(user_id)),
+                buttons=NoticeButtons(tuple(channels), encode_verify(user_id)),
                 html=True,
                 reply_to=reply_to,
             )
@@ -165,7 +164,7 @@ class Notices:
             )
             data = encode_verify(0)  # for anyone named: the button checks whoever presses
         message_id = await self._gateway.send(
-            group_id, text, buttons=notice_buttons(channels, data), html=True, reply_to=thread
+            group_id, text, buttons=NoticeButtons(tuple(channels), data), html=True, reply_to=thread
         )
         if message_id is not None:
             self._metrics.decision("notice")

@@ -16,10 +16,10 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.model import BotState, ChatId
+from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram.participants import Standing
 
 log = structlog.get_logger(__name__)
 

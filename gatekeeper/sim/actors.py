@@ -98,6 +98,16 @@ class SimUser(Membership):
         )
         return self.send(group, text, reply_to=forward.id)
 
+    def edit(self, message: SimMessage, text: str) -> None:
+        """Edit one of her messages in a group: members of the group receive the edit."""
+        chat = self.sim.world.chats[message.chat_id]
+        if message.sender_user_id != self.id or message.id not in chat.messages:
+            raise SimRefused("MESSAGE_AUTHOR_REQUIRED", f"{self} cannot edit that message")
+        if message.text == text:
+            raise SimRefused("MESSAGE_NOT_MODIFIED", "the text is the same")
+        message.text = text
+        self.sim.ops.edit(chat, message)
+
     def send_as(self, chat: SimChat, channel: SimChat, text: str) -> SimMessage:
         """Post in ``chat`` as ``channel`` (she must own it or be its admin with post rights)."""
         if not channel.state.has_admin_right(self.id, "post_messages"):

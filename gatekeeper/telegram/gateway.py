@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import structlog
 from telethon import TelegramClient, errors, functions, types, utils
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.callbacks import NoticeButtons
 from gatekeeper.domain.model import BannedRights
+from gatekeeper.domain.standing import NOT_MEMBER, Standing
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.telegram.pacing import FloodWaited as FloodWaited
-from gatekeeper.telegram.pacing import Pacer
-from gatekeeper.telegram.participants import (
-    NOT_MEMBER,
-    Standing,
-    standing_of,
-    to_chat_banned_rights,
-)
+from gatekeeper.services.ports import ChatInfo as ChatInfo
+from gatekeeper.services.ports import ChatUnreachable as ChatUnreachable
+from gatekeeper.services.ports import FloodWaited as FloodWaited
+from gatekeeper.services.ports import UserUnreachable as UserUnreachable
+from gatekeeper.telegram.keyboards import notice_buttons
+from gatekeeper.telegram.pacing import GroupBudget, Pacer
+from gatekeeper.telegram.participants import standing_of, to_chat_banned_rights
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -34,31 +35,11 @@ BROKEN_LINK_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-# Errors about the user in a request, not about the chat.
+# Errors about the user in a request, not about the chat: the bot cannot act on them.
 USER_ERRORS: tuple[type[Exception], ...] = (
     errors.UserIdInvalidError,
     errors.ParticipantIdInvalidError,
 )
-
-
-class ChatUnreachable(Exception):
-    """The bot cannot act on or see into a chat; str() says why, for admins."""
-
-
-class UserUnreachable(Exception):
-    """Telegram will not say anything about this user (unknown id, deleted account)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ChatInfo:
-    id: int  # marked
-    title: str
-    username: str | None
-    broadcast: bool
-    megagroup: bool
-    linked_chat_id: int | None = None
-    kind: str = "channel"  # channel, supergroup, basic_group, user or bot
-    join_to_send: bool = False  # a discussion group where only members may send
 
 
 CHANNELS_PER_REQUEST = 100  # channels.getChannels takes a list of channels
@@ -102,9 +83,20 @@ class Gateway:
         self._clock = clock
         self.pacer = pacer or Pacer(clock, metrics)
 
+    @property
+    def message_budget(self) -> GroupBudget:
+        return self.pacer.messages
+
     async def _call(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
         """Run one request through the pacer: budget, flood waits, retries, priorities."""
         return await self.pacer.run(method, call)
+
+    async def _input_entity(self, peer: int) -> Any:
+        """Telethon's input entity for a marked id: mostly from its cache, else one request;
+        either way through the pacer's flood handling (ValueError if Telegram cannot say)."""
+        return await self.pacer.run(
+            "GetInputEntity", lambda: self.client.get_input_entity(peer), cached=True
+        )
 
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         """Where a user stands in a chat.
@@ -114,7 +106,7 @@ class Gateway:
         """
         chat = await self._input_chat(chat_id)
         try:
-            user = await self.client.get_input_entity(user_id)
+            user = await self._input_entity(user_id)
         except ValueError as error:
             raise UserUnreachable(f"unknown user {user_id}") from error
         request = functions.channels.GetParticipantRequest(chat, user)
@@ -133,21 +125,27 @@ class Gateway:
 
     async def _input_chat(self, chat_id: int) -> Any:
         try:
-            return await self.client.get_input_entity(chat_id)
+            return await self._input_entity(chat_id)
         except ValueError as error:
             raise ChatUnreachable("I cannot find that chat") from error
         except BROKEN_LINK_ERRORS as error:
             raise ChatUnreachable(explain(error)) from error
 
     async def restrict(self, group_id: int, user_id: int, rights: BannedRights) -> bool:
-        """Set a member's banned rights; False if Telegram refuses because they are an admin."""
+        """Set a member's banned rights; False if Telegram refuses because they are an admin.
+
+        UserUnreachable when Telegram says the user cannot be acted on (USER_ID_INVALID,
+        PARTICIPANT_ID_INVALID): that says nothing about them being an admin.
+        """
         request = functions.channels.EditBannedRequest(
             group_id, user_id, to_chat_banned_rights(rights)
         )
         try:
             await self._call("EditBanned", lambda: self.client(request))
-        except (errors.UserAdminInvalidError, *USER_ERRORS):
+        except errors.UserAdminInvalidError:
             return False
+        except USER_ERRORS as error:
+            raise UserUnreachable(str(error)) from error
         except (*BROKEN_LINK_ERRORS, errors.RightForbiddenError) as error:
             raise ChatUnreachable(explain(error)) from error
         return True
@@ -167,21 +165,22 @@ class Gateway:
         chat_id: int,
         text: str,
         *,
-        buttons: list[list[Any]] | None = None,
+        buttons: NoticeButtons | None = None,
         reply_to: int | None = None,
         html: bool = False,
     ) -> int | None:
         """Send a message; its id, or None when the bot may not write there.
 
-        Plain text unless `html` (then every name in it must be escaped: texts.isolated).
+        Plain text unless `html` (then every name in it must be escaped: domain/mentions.py).
         """
+        keyboard = notice_buttons(buttons.channels, buttons.verify_data) if buttons else None
         try:
             message = await self._call(
                 "SendMessage",
                 lambda: self.client.send_message(
                     chat_id,
                     text,
-                    buttons=buttons,
+                    buttons=keyboard,
                     reply_to=reply_to,
                     link_preview=False,
                     parse_mode="html" if html else None,
@@ -305,3 +304,22 @@ class Gateway:
             await self._call("SetBotCommands", lambda: self.client(request))
         except errors.RPCError as error:
             log.warning("set_commands_failed", error=str(error))
+
+    async def respond(self, event: Any, text: str) -> None:
+        """Reply in the chat of an incoming event (a private chat); dropped if refused."""
+        try:
+            await self._call("SendMessage", lambda: event.respond(text, link_preview=False))
+        except (*BROKEN_LINK_ERRORS, errors.UserIsBlockedError, errors.InputUserDeactivatedError):
+            log.info("send_refused", chat_id=getattr(event, "chat_id", None))
+
+    async def answer(self, event: Any, text: str, *, alert: bool = False) -> None:
+        """Answer a button press; a press answered too late is only logged."""
+        try:
+            await self._call("SetBotCallbackAnswer", lambda: event.answer(text, alert=alert))
+        except errors.QueryIdInvalidError:
+            log.info("answer_too_late", user_id=getattr(event, "sender_id", None))
+
+    async def users_of(self, event: Any) -> list[Any]:
+        """The users a chat action is about (joined or added), fetched if Telegram must say."""
+        users = await self._call("GetUsers", lambda: event.get_users())
+        return list(users or [])

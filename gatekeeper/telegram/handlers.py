@@ -11,6 +11,7 @@ import structlog
 from telethon import TelegramClient, events, types, utils
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.answers import AnswerKind, VerifyAnswer
 from gatekeeper.domain.commands import parse_command
 from gatekeeper.domain.events import (
     ChannelMembershipChanged,
@@ -19,18 +20,21 @@ from gatekeeper.domain.events import (
     Sender,
     SenderKind,
 )
-from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip
+from gatekeeper.domain.safety import taken_over
+from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.ports import FloodWaited
 from gatekeeper.services.presence import Presence
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram import texts
+from gatekeeper.telegram import answers, texts
 from gatekeeper.telegram.commands import Commands
 from gatekeeper.telegram.gateway import Gateway
-from gatekeeper.telegram.participants import Standing, standing_of
+from gatekeeper.telegram.participants import standing_of
+from gatekeeper.telegram.private_replies import PrivateReplies
 
 log = structlog.get_logger(__name__)
 
@@ -64,33 +68,43 @@ class Handlers:
         self._notices = notices
         self._metrics = metrics
         self._slots = asyncio.Semaphore(concurrency)
+        # Presses get slots of their own: an answer is due within seconds, whatever the backlog.
+        self._press_slots = asyncio.Semaphore(max(1, concurrency // 4))
+        self._private = PrivateReplies(clock)
         self.ready = asyncio.Event()  # set once the bot knows who it is and what it guards
         self.me_id = 0
         self.me_username: str | None = None
 
     def register(self, client: TelegramClient) -> None:
         client.add_event_handler(self._guard("message", self.on_message), events.NewMessage())
+        client.add_event_handler(self._guard("edit", self.on_edit), events.MessageEdited())
         client.add_event_handler(self._guard("join", self.on_chat_action), events.ChatAction())
         client.add_event_handler(
             self._guard("participant", self.on_participant),
             events.Raw(types.UpdateChannelParticipant),
         )
-        client.add_event_handler(self._guard("callback", self.on_callback), events.CallbackQuery())
+        client.add_event_handler(
+            self._guard("callback", self.on_callback, self._press_slots), events.CallbackQuery()
+        )
         client.add_event_handler(
             self._guard("channel", self.on_channel_changed), events.Raw(types.UpdateChannel)
         )
 
     def _guard(
-        self, kind: str, handler: Callable[[Any], Awaitable[None]]
+        self,
+        kind: str,
+        handler: Callable[[Any], Awaitable[None]],
+        slots: asyncio.Semaphore | None = None,
     ) -> Callable[[Any], Awaitable[None]]:
         """Bound concurrency, time the handler and keep one bad update from going unnoticed."""
+        bound = slots or self._slots
         counted = self._metrics.updates.labels(kind=kind)  # resolved once, not per update
         timed = self._metrics.handler_seconds.labels(kind=kind)
 
         async def guarded(event: Any) -> None:
             if not self.ready.is_set():
                 await self.ready.wait()
-            async with self._slots:
+            async with bound:
                 counted.inc()
                 started = time.perf_counter()
                 try:
@@ -102,11 +116,27 @@ class Handlers:
 
         return guarded
 
+    async def on_edit(self, event: Any) -> None:
+        """An edit is checked like a new message (a kept message may be rewritten into spam);
+        commands are not run again."""
+        if event.is_private or not event.is_group or not event.is_channel:
+            return
+        rules = self._registry.rules.get(int(event.chat_id))
+        if rules is None:
+            return
+        message = event.message
+        sender = self._sender_of(message, rules.group_id, rules.linked_channel_id)
+        if sender.kind is SenderKind.OTHER_CHANNEL and _automatic_forward(message):
+            return  # the linked channel edited its post: its copy in the group is edited too
+        posted = MessagePosted(rules.group_id, int(message.id), sender)
+        thread = _thread_of(message) if rules.linked_channel_id is not None else None
+        await self._gate.on_message(posted, name=_first_name(message), thread=thread)
+
     async def on_message(self, event: Any) -> None:
         message = event.message
         if event.is_private:
             if not message.out:
-                await self._private(event)
+                await self._reply_private(event)
             return
         if not event.is_group or not event.is_channel:
             return  # basic groups and broadcast channels are not protected
@@ -153,10 +183,16 @@ class Handlers:
             return Sender(SenderKind.LINKED_CHANNEL, marked)
         return Sender(SenderKind.OTHER_CHANNEL, marked)
 
-    async def _private(self, event: Any) -> None:
+    async def _reply_private(self, event: Any) -> None:
+        if not self._private.allow(int(event.sender_id or 0)):
+            self._metrics.decision("private_throttled")
+            return
         command = parse_command(event.message.message or "", self.me_username)
         reply = texts.HELP if command and command.name in ("start", "help") else PRIVATE_HINT
-        await event.respond(reply, link_preview=False)
+        try:
+            await self._gateway.respond(event, reply)
+        except FloodWaited as error:
+            log.warning("private_reply_dropped", reason=str(error))
 
     def forget_old(self) -> None:
         self._commands.forget_old()
@@ -167,7 +203,7 @@ class Handlers:
         group_id = int(event.chat_id)
         if group_id not in self._registry.rules:
             return
-        for user in await event.get_users() or []:
+        for user in await self._gateway.users_of(event):
             if user is None or user.id == self.me_id:
                 continue
             joined = MemberJoined(group_id, int(user.id), is_bot=bool(user.bot))
@@ -200,12 +236,16 @@ class Handlers:
         restriction = self._registry.restriction(group_id, user_id)
         if restriction is not None and update.actor_id not in (self.me_id, user_id):
             banned = (types.ChannelParticipantBanned,)
-            touched_rights = isinstance(update.prev_participant, banned) or isinstance(
-                update.new_participant, banned
-            )
-            if after.is_admin or (touched_rights and after.restricted_by != self.me_id):
-                # An admin changed this member's rights by hand: their decision replaces ours.
+            if taken_over(
+                actor_id=update.actor_id,
+                user_id=user_id,
+                bot_id=self.me_id,
+                after=after,
+                rights_touched=isinstance(update.prev_participant, banned)
+                or isinstance(update.new_participant, banned),
+            ):
                 await self._registry.drop_restriction(group_id, user_id)
+                self._metrics.decision("release_taken_over")
                 log.info("restriction_taken_over", group_id=group_id, user_id=user_id)
             return
         if after.is_member and not was_member:
@@ -218,20 +258,17 @@ class Handlers:
             await self._links.refresh([chat_id])
 
     async def on_callback(self, event: Any) -> None:
-        answered = False
+        answer = VerifyAnswer(AnswerKind.FAILED)
         try:
             if not event.is_channel:
-                await event.answer("This button works only in the group.")
-                answered = True
+                await self._gateway.answer(event, answers.OUTSIDE_A_GROUP)
                 return
             answer = await self._gate.on_verify(
                 int(event.chat_id), int(event.sender_id), event.data
             )
-            await event.answer(clip(answer.text, CALLBACK_ANSWER_MAX), alert=answer.alert)
-            answered = True
         finally:
-            if not answered:
-                await event.answer("Something went wrong; please try again in a minute.")
+            if event.is_channel:
+                await self._gateway.answer(event, answers.text_of(answer), alert=answer.kind.alert)
 
 
 def _first_name(message: Any) -> str | None:

@@ -28,6 +28,7 @@ from gatekeeper.clock import Clock
 from gatekeeper.domain.model import ChatId
 from gatekeeper.domain.pacing import Bucket, Priority, backoff, take
 from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.ports import FloodWaited as FloodWaited
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -55,13 +56,6 @@ def priority(level: Priority) -> Iterator[None]:
 
 def current_priority() -> Priority:
     return _priority.get()
-
-
-class FloodWaited(Exception):
-    def __init__(self, method: str, seconds: int) -> None:
-        super().__init__(f"Telegram asks to wait {seconds}s before the next {method}")
-        self.method = method
-        self.seconds = seconds
 
 
 class GroupBudget:
@@ -163,15 +157,23 @@ class Pacer:
             await self._sleep(wait)
             self._blocked_until.pop(method, None)
 
-    async def run(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+    async def run(
+        self, method: str, call: Callable[[], Awaitable[T]], *, cached: bool = False
+    ) -> T:
         """Run one request: within the budget, after any flood wait, retrying transient
-        failures. Long flood waits raise FloodWaited (the caller postpones its work)."""
+        failures. Long flood waits raise FloodWaited (the caller postpones its work).
+
+        `cached`: a call Telethon mostly answers from its own cache (an entity look-up): flood
+        waits are honoured and learnt as for any call, but it spends no budget and a success
+        is not counted as a request.
+        """
         level = current_priority()
         failures = 0
         for _attempt in range(self._attempts + 1):
             await self._honour_flood_wait(method)
-            await self._acquire(level)
-            self.sent += 1
+            if not cached:
+                await self._acquire(level)
+                self.sent += 1
             try:
                 result = await call()
             except errors.FloodWaitError as error:
@@ -189,7 +191,8 @@ class Pacer:
             except errors.RPCError as error:
                 self._metrics.telegram_request(method, type(error).__name__)
                 raise
-            self._metrics.telegram_request(method, "ok")
+            if not cached:
+                self._metrics.telegram_request(method, "ok")
             return result
         raise FloodWaited(method, max(1, math.ceil(self.blocked_for(method))))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from telethon import types
 
 from gatekeeper.domain.model import BannedRights
+from gatekeeper.domain.standing import NOT_MEMBER as NOT_MEMBER
+from gatekeeper.domain.standing import Standing as Standing
 
 _RIGHT_FLAGS = (
     "view_messages",
@@ -32,23 +33,6 @@ _RIGHT_FLAGS = (
     "send_docs",
     "send_plain",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """Where a user stands in a chat."""
-
-    is_member: bool
-    is_admin: bool = False  # creator or admin
-    rights: BannedRights = field(default_factory=BannedRights)  # for a restricted member
-    can_ban: bool = False  # an admin with the right to restrict members
-    can_delete: bool = False
-    can_invite: bool = False
-    is_bot: bool = False
-    restricted_by: int | None = None  # the admin (or bot) who set the current restriction
-
-
-NOT_MEMBER = Standing(is_member=False)
 
 
 def banned_rights_of(rights: Any) -> BannedRights:

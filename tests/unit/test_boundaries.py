@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import gatekeeper.domain
+import gatekeeper.services
 
 FORBIDDEN = ("telethon", "sqlalchemy", "redis", "structlog", "prometheus_client", "asyncio")
 
@@ -39,3 +40,16 @@ def test_the_boundary_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import telethon\nfrom sqlalchemy import select\n")
     assert imported_modules(bad) == {"telethon", "sqlalchemy"}
+
+
+def test_the_services_know_telegram_only_through_their_port() -> None:
+    services = Path(gatekeeper.services.__file__).parent
+    files = sorted(services.glob("*.py"))
+    assert len(files) >= 5
+    offenders = {
+        f"{path.name}: {module}"
+        for path in files
+        for module in imported_modules(path)
+        if module.split(".")[0] == "telethon" or module.startswith("gatekeeper.telegram")
+    }
+    assert not offenders

@@ -1,0 +1,103 @@
+"""What the services need from Telegram, in our own words: a Protocol and our own errors.
+
+telegram/gateway.py implements it; nothing in services/ imports the Telegram adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from gatekeeper.domain.callbacks import NoticeButtons
+from gatekeeper.domain.model import BannedRights
+from gatekeeper.domain.standing import Standing
+
+
+class ChatUnreachable(Exception):
+    """The bot cannot act on or see into a chat; str() says why, for admins."""
+
+
+class UserUnreachable(Exception):
+    """Telegram will not say anything about this user, or let the bot act on them (unknown
+    id, deleted account, USER_ID_INVALID): never a sign that they are an admin."""
+
+
+class FloodWaited(Exception):
+    """Telegram asked the bot to wait `seconds` before calling `method` again."""
+
+    def __init__(self, method: str, seconds: int) -> None:
+        super().__init__(f"Telegram asks to wait {seconds}s before the next {method}")
+        self.method = method
+        self.seconds = seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    id: int  # marked
+    title: str
+    username: str | None
+    broadcast: bool
+    megagroup: bool
+    linked_chat_id: int | None = None
+    kind: str = "channel"  # channel, supergroup, basic_group, user or bot
+    join_to_send: bool = False  # a discussion group where only members may send
+
+
+class MessageBudget(Protocol):
+    """Telegram's budget of messages per group (about 20 a minute), shared by all senders."""
+
+    def take(self, group_id: int) -> bool:
+        """Spend one message if the group's budget allows it."""
+        ...
+
+    def spend(self, group_id: int) -> None:
+        """Spend one message whatever is left (a message that must go)."""
+        ...
+
+    def prune(self) -> None: ...
+
+
+class Telegram(Protocol):
+    """Each call raises FloodWaited for a wait too long to sleep, ChatUnreachable when the bot
+    cannot see or act in the chat, UserUnreachable when it cannot know or act on the user."""
+
+    @property
+    def message_budget(self) -> MessageBudget: ...
+
+    async def standing(self, chat_id: int, user_id: int) -> Standing: ...
+
+    async def restrict(self, group_id: int, user_id: int, rights: BannedRights) -> bool:
+        """Set a member's banned rights; False if Telegram refuses because they are an admin."""
+        ...
+
+    async def delete(self, chat_id: int, message_ids: Sequence[int]) -> None: ...
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: NoticeButtons | None = None,
+        reply_to: int | None = None,
+        html: bool = False,
+    ) -> int | None:
+        """The sent message's id, or None when the bot may not write there. Plain text unless
+        `html` (then every name in it must be escaped)."""
+        ...
+
+    async def first_name(self, user_id: int) -> str | None: ...
+
+    async def admins(self, group_id: int) -> dict[int, Standing]: ...
+
+    async def chat_info(self, chat: int | str) -> ChatInfo: ...
+
+    async def linked_chat(self, chat_id: int) -> int | None: ...
+
+    async def export_invite(self, chat_id: int) -> str | None: ...
+
+    async def channels_info(self, chat_ids: Sequence[int]) -> dict[int, ChatInfo]:
+        """Fresh facts about each chat the bot can see (batched); the others are left out."""
+        ...
+
+    async def invite_revoked(self, chat_id: int, link: str) -> bool: ...
