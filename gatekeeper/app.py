@@ -238,6 +238,7 @@ def build(
             member_ttl=settings.member_ttl,
             non_member_ttl=settings.non_member_ttl,
             clock=clock,
+            on_error=metrics.redis_errors.inc,
         )
         if redis is not None
         else None
@@ -245,7 +246,7 @@ def build(
     cache = MembershipCache(memory, shared)
     notices = Notices(gateway, clock, metrics)
     links = LinkHealth(gateway, registry, notices, clock)
-    membership = Membership(gateway, cache, metrics, links.broken, links.reachable)
+    membership = Membership(gateway, cache, metrics, links.broken, links.reachable, clock)
     enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache)
     gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)
     app_tasks: list[App] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
@@ -50,6 +51,7 @@ class RedisMembership:
         non_member_ttl: float,
         retry_interval: float = 5.0,
         clock: Clock | None = None,
+        on_error: Callable[[], None] = lambda: None,
     ) -> None:
         if member_ttl <= 0 or non_member_ttl <= 0:
             raise ValueError("TTLs must be positive")
@@ -62,6 +64,9 @@ class RedisMembership:
         self._skip_until = 0.0
         self.healthy = True
         self.errors = 0  # failed calls since start
+        self._on_error = on_error
+        # Tags this process's invalidations, so that it does not drop its own fresh verdicts.
+        self.instance = uuid.uuid4().hex[:16]
         self.skipped = 0  # calls not attempted while Redis was down
 
     @property
@@ -149,7 +154,7 @@ class RedisMembership:
 
     async def publish_invalidation(self, channel_id: ChatId, user_id: UserId | None) -> None:
         """Tells every process to drop its verdict (or, with no user, the whole channel's)."""
-        message = f"{channel_id}:{'' if user_id is None else user_id}"
+        message = f"{self.instance}/{channel_id}:{'' if user_id is None else user_id}"
         if self._skipping():
             return
         try:
@@ -181,8 +186,8 @@ class RedisMembership:
             self._succeeded()
             async for message in pubsub.listen():
                 parsed = _parse_invalidation(message.get("data"))
-                if parsed is not None:
-                    handler(*parsed)
+                if parsed is not None and parsed[0] != self.instance:
+                    handler(parsed[1], parsed[2])
         finally:
             with contextlib.suppress(*_FAILURES):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
@@ -198,6 +203,7 @@ class RedisMembership:
 
     def _failed(self, operation: str, exc: BaseException) -> None:
         self.errors += 1
+        self._on_error()
         self._skip_until = self._clock.now() + self._retry_interval
         if self.healthy:
             self.healthy = False
@@ -211,13 +217,15 @@ class RedisMembership:
             log.info("redis_recovered", failed_calls=self.errors)
 
 
-def _parse_invalidation(data: object) -> tuple[ChatId, UserId | None] | None:
+def _parse_invalidation(data: object) -> tuple[str, ChatId, UserId | None] | None:
+    """(sender instance, channel, user or None) from "instance/channel:user"."""
     if isinstance(data, bytes):
         data = data.decode("ascii", "replace")
     if not isinstance(data, str):
         return None
-    channel, _, user = data.partition(":")
+    origin, _, rest = data.rpartition("/")
+    channel, _, user = rest.partition(":")
     try:
-        return int(channel), (int(user) if user else None)
+        return origin, int(channel), (int(user) if user else None)
     except ValueError:
         return None

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 
 from gatekeeper.cache.membership_cache import MembershipCache
+from gatekeeper.clock import Clock, SystemClock
 from gatekeeper.domain.model import ChatId, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import ChatUnreachable, Telegram, UserUnreachable
 
 OnUnreachable = Callable[[ChatId, str], Awaitable[None]]
 OnReachable = Callable[[ChatId], Awaitable[None]]
+
+UNRESOLVED_TTL = 60.0  # a user Telegram would say nothing about is not asked again before this
+UNRESOLVED_MAX = 10_000
 
 
 class Membership:
@@ -22,7 +27,11 @@ class Membership:
         metrics: Metrics,
         on_unreachable: OnUnreachable,
         on_reachable: OnReachable,
+        clock: Clock | None = None,
     ) -> None:
+        self._clock: Clock = clock or SystemClock()
+        # Users whose membership could not be resolved (UserUnreachable), until when.
+        self._unresolved: OrderedDict[tuple[ChatId, UserId], float] = OrderedDict()
         self._gateway = gateway
         self._cache = cache
         self._metrics = metrics
@@ -57,6 +66,9 @@ class Membership:
             if cached is not None:
                 self._metrics.membership_check("memory")
                 return cached
+            if self._still_unresolved(channel_id, user_id):
+                self._metrics.membership_check("memory")
+                return Verdict.UNKNOWN
             cached = await self._cache.lookup(channel_id, user_id)
             if cached is not None:
                 self._metrics.membership_check("redis")
@@ -87,6 +99,7 @@ class Membership:
             await self._on_unreachable(channel_id, str(error))
             return Verdict.UNKNOWN
         except UserUnreachable:
+            self._unresolvable(channel_id, user_id)
             return Verdict.UNKNOWN  # about this user only: the channel is fine
         verdict = Verdict.MEMBER if standing.is_member else Verdict.NOT_MEMBER
         await self._on_reachable(channel_id)
@@ -95,8 +108,24 @@ class Membership:
         await self._cache.store(channel_id, user_id, verdict)
         return verdict
 
+    def _still_unresolved(self, channel_id: ChatId, user_id: UserId) -> bool:
+        until = self._unresolved.get((channel_id, user_id))
+        if until is None:
+            return False
+        if until > self._clock.now():
+            return True
+        del self._unresolved[(channel_id, user_id)]
+        return False
+
+    def _unresolvable(self, channel_id: ChatId, user_id: UserId) -> None:
+        self._unresolved[(channel_id, user_id)] = self._clock.now() + UNRESOLVED_TTL
+        self._unresolved.move_to_end((channel_id, user_id))
+        while len(self._unresolved) > UNRESOLVED_MAX:
+            self._unresolved.popitem(last=False)
+
     async def record(self, channel_id: ChatId, user_id: UserId, is_member: bool) -> None:
         """What a participant update told us, straight into the caches."""
+        self._unresolved.pop((channel_id, user_id), None)
         verdict = Verdict.MEMBER if is_member else Verdict.NOT_MEMBER
         if (channel_id, user_id) in self._in_flight:
             self._superseded.add((channel_id, user_id))

@@ -72,14 +72,3 @@ def standing_of(participant: Any) -> Standing:
         is_member = not participant.left and "view_messages" not in banned.flags
         return Standing(is_member, rights=banned, restricted_by=participant.kicked_by)
     return Standing(True)
-
-
-def user_of(participant: Any) -> int | None:
-    """The user id a participant object is about."""
-    if participant is None:
-        return None
-    user_id = getattr(participant, "user_id", None)
-    if isinstance(user_id, int):
-        return user_id
-    peer = getattr(participant, "peer", None)
-    return getattr(peer, "user_id", None)

@@ -105,10 +105,18 @@ async def test_lookup_fills_memory_from_redis(shared: RedisMembership) -> None:
     assert await shared.get(CH, 1) is None
 
 
-async def test_invalidations_reach_other_processes(shared: RedisMembership) -> None:
+def another_process(shared: RedisMembership, client: aioredis.Redis) -> RedisMembership:
+    return RedisMembership(
+        client, prefix=shared.prefix, member_ttl=MEMBER_TTL, non_member_ttl=NON_MEMBER_TTL
+    )
+
+
+async def test_invalidations_reach_other_processes(
+    shared: RedisMembership, client: aioredis.Redis
+) -> None:
     clock = FrozenClock()
     here = MembershipCache(MembershipMemory(100, 60, 10, clock), shared)
-    there = MembershipCache(MembershipMemory(100, 60, 10, clock), shared)
+    there = MembershipCache(MembershipMemory(100, 60, 10, clock), another_process(shared, client))
     listener = asyncio.create_task(there.run_invalidation_listener())
     try:
         there.memory.put(CH, 1, Verdict.NOT_MEMBER)
@@ -126,6 +134,50 @@ async def test_invalidations_reach_other_processes(shared: RedisMembership) -> N
         listener.cancel()
         with pytest.raises(asyncio.CancelledError):
             await listener
+
+
+async def test_a_process_keeps_the_fresh_verdict_it_announced_itself(
+    shared: RedisMembership, client: aioredis.Redis
+) -> None:
+    clock = FrozenClock()
+    here = MembershipCache(MembershipMemory(100, 60, 10, clock), shared)
+    there = MembershipCache(MembershipMemory(100, 60, 10, clock), another_process(shared, client))
+    listeners = [
+        asyncio.create_task(here.run_invalidation_listener()),
+        asyncio.create_task(there.run_invalidation_listener()),
+    ]
+    try:
+        deadline = time.monotonic() + 5
+        there.memory.put(CH, 1, Verdict.NOT_MEMBER)
+        while there.peek(CH, 1) is not None:  # both subscriptions are up once this arrives
+            assert time.monotonic() < deadline, "invalidation never arrived"
+            await here.store(CH, 1, Verdict.MEMBER, announce=True)
+            await asyncio.sleep(0.02)
+        await here.store(CH, 2, Verdict.MEMBER, announce=True)
+        await asyncio.sleep(0.2)  # time enough for its own announcement to come back
+
+        assert here.peek(CH, 1) is Verdict.MEMBER
+        assert here.peek(CH, 2) is Verdict.MEMBER
+    finally:
+        for listener in listeners:
+            listener.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+
+
+async def test_failed_redis_calls_are_counted() -> None:
+    dead = aioredis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
+    failures: list[None] = []
+    shared = RedisMembership(
+        dead,
+        member_ttl=MEMBER_TTL,
+        non_member_ttl=NON_MEMBER_TTL,
+        on_error=lambda: failures.append(None),
+    )
+    try:
+        assert await shared.get(CH, 1) is None
+        assert failures == [None]
+    finally:
+        await dead.aclose()
 
 
 async def test_default_client_on_a_dead_port_costs_one_attempt_per_interval() -> None:

@@ -39,3 +39,21 @@ async def test_an_admin_list_that_failed_to_load_is_loaded_later_despite_group_u
 
     assert stage.group.message(kept.id) is not None
     assert stage.sim.requests["GetParticipantRequest"] == asked, "known as an admin from memory"
+
+
+async def test_a_member_telegram_says_nothing_about_is_not_asked_about_on_every_message(
+    stage: Stage,
+) -> None:
+    await guarded(stage)
+    stage.sim.faults.error("GetParticipantRequest", 400, "USER_ID_INVALID")
+    await say(stage, stage.alice, stage.group, "hi")
+    assert stage.group.can_write(stage.alice), "unknown: nobody is punished for it"
+    asked = stage.sim.requests["GetParticipantRequest"]
+
+    for text in ("one", "two", "three"):
+        await say(stage, stage.alice, stage.group, text)
+    assert stage.sim.requests["GetParticipantRequest"] == asked, "remembered for a while"
+
+    await stage.pass_time(61)
+    await say(stage, stage.alice, stage.group, "later")
+    assert not stage.group.can_write(stage.alice), "asked again once the minute is over"
