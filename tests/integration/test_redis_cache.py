@@ -105,18 +105,24 @@ async def test_lookup_fills_memory_from_redis(shared: RedisMembership) -> None:
     assert await shared.get(CH, 1) is None
 
 
-def another_process(shared: RedisMembership, client: aioredis.Redis) -> RedisMembership:
-    return RedisMembership(
+def two_processes(
+    shared: RedisMembership, client: aioredis.Redis
+) -> tuple[MembershipCache, MembershipCache]:
+    """The caches of two bot processes sharing one Redis."""
+    clock = FrozenClock()
+    other = RedisMembership(
         client, prefix=shared.prefix, member_ttl=MEMBER_TTL, non_member_ttl=NON_MEMBER_TTL
+    )
+    return (
+        MembershipCache(MembershipMemory(100, 60, 10, clock), shared),
+        MembershipCache(MembershipMemory(100, 60, 10, clock), other),
     )
 
 
 async def test_invalidations_reach_other_processes(
     shared: RedisMembership, client: aioredis.Redis
 ) -> None:
-    clock = FrozenClock()
-    here = MembershipCache(MembershipMemory(100, 60, 10, clock), shared)
-    there = MembershipCache(MembershipMemory(100, 60, 10, clock), another_process(shared, client))
+    here, there = two_processes(shared, client)
     listener = asyncio.create_task(there.run_invalidation_listener())
     try:
         there.memory.put(CH, 1, Verdict.NOT_MEMBER)
@@ -139,9 +145,7 @@ async def test_invalidations_reach_other_processes(
 async def test_a_process_keeps_the_fresh_verdict_it_announced_itself(
     shared: RedisMembership, client: aioredis.Redis
 ) -> None:
-    clock = FrozenClock()
-    here = MembershipCache(MembershipMemory(100, 60, 10, clock), shared)
-    there = MembershipCache(MembershipMemory(100, 60, 10, clock), another_process(shared, client))
+    here, there = two_processes(shared, client)
     listeners = [
         asyncio.create_task(here.run_invalidation_listener()),
         asyncio.create_task(there.run_invalidation_listener()),
