@@ -321,5 +321,6 @@ class Gateway:
 
     async def users_of(self, event: Any) -> list[Any]:
         """The users a chat action is about (joined or added), fetched if Telegram must say."""
-        users = await self._call("GetUsers", lambda: event.get_users())
+        # Mostly the users the update itself carried: no request, so no budget spent.
+        users = await self.pacer.run("GetUsers", lambda: event.get_users(), cached=True)
         return list(users or [])
