@@ -67,3 +67,9 @@ def taken_over(
     if actor_id in (bot_id, user_id):
         return False
     return after.is_admin or (rights_touched and after.restricted_by != bot_id)
+
+
+def may_configure(standing: Standing) -> bool:
+    """Who may give the bot commands in a group: its creator or an admin with the right to ban
+    (anonymous admins, posting as the group, may too; the adapter recognises them)."""
+    return standing.is_admin and standing.can_ban

@@ -56,6 +56,7 @@ class Enforcer:
         self._clock = clock
         self._metrics = metrics
         self._later: list[tuple[float, tuple[Work, ...], str | None]] = []
+        self._queued: set[tuple[Work, ...]] = set()
         self._locks: WeakValueDictionary[tuple[int, int], asyncio.Lock] = WeakValueDictionary()
         self._gone: dict[tuple[int, int], float] = {}  # (group, user) -> when seen gone
 
@@ -131,6 +132,10 @@ class Enforcer:
         log.warning("action_postponed", action=repr(action), seconds=error.seconds)
 
     def postpone(self, batch: tuple[Work, ...], seconds: float, name: str | None) -> None:
+        """Do `batch` once `seconds` have passed; the same work queued twice is done once."""
+        if batch in self._queued:
+            return
+        self._queued.add(batch)
         self._later.append((self._clock.now() + seconds, batch, name))
         self._metrics.decision("postponed")
 
@@ -139,6 +144,7 @@ class Enforcer:
         now = self._clock.now()
         due = [(batch, name) for at, batch, name in self._later if at <= now]
         self._later = [item for item in self._later if item[0] > now]
+        self._queued.difference_update(batch for batch, _ in due)
         return due
 
     async def _apply_one(

@@ -7,6 +7,7 @@ from typing import Any
 from telethon import types, utils
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.safety import may_configure
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.notices import Notices
@@ -95,4 +96,4 @@ class Commands:
             standing = await self._gateway.standing(group_id, peer.user_id)
         except ChatUnreachable:
             return False
-        return standing.is_admin and standing.can_ban
+        return may_configure(standing)

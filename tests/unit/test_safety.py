@@ -6,7 +6,7 @@ import pytest
 
 from gatekeeper.domain.model import BannedRights
 from gatekeeper.domain.rights import MUTE_FLAGS, current
-from gatekeeper.domain.safety import MuteCall, judge_mute, may_lift, taken_over
+from gatekeeper.domain.safety import MuteCall, judge_mute, may_configure, may_lift, taken_over
 from gatekeeper.domain.standing import NOT_MEMBER, Standing
 
 BOT, ALICE, CAROL = 500, 1001, 7
@@ -118,3 +118,17 @@ def test_rights_about_to_expire_are_restored_as_none() -> None:
     later = BannedRights(frozenset({"send_media"}), until=int(NOW) + 31)
     assert current(soon, NOW) == BannedRights()
     assert current(later, NOW) == later
+
+
+@pytest.mark.parametrize(
+    ("standing", "allowed"),
+    [
+        (Standing(True, is_admin=True, can_ban=True), True),
+        (Standing(True, is_admin=True, can_delete=True), False),
+        (Standing(True), False),
+        (NOT_MEMBER, False),
+    ],
+    ids=["an admin who may ban", "an admin who may only delete", "a member", "a stranger"],
+)
+def test_who_may_configure_the_bot(standing: Standing, allowed: bool) -> None:
+    assert may_configure(standing) is allowed
