@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
@@ -17,6 +17,7 @@ from gatekeeper.cache.shared import RedisMembership
 from gatekeeper.clock import Clock, SystemClock
 from gatekeeper.observability.health import HealthServer
 from gatekeeper.observability.metrics import Metrics
+from gatekeeper.observability.readiness import database_check, redis_check, telegram_check
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.gate import Gate
@@ -70,6 +71,8 @@ class App:
     _last_probe: float = 0.0
     _admins_failed: dict[int, float] = field(default_factory=dict)
     _admins_loaded: set[int] = field(default_factory=set)  # a participant update is no list
+    stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
+    _stopped: bool = False
 
     def spawn(self, work: Awaitable[object]) -> None:
         """Run work in the background, tracked so that drain() and stop() can wait for it."""
@@ -101,6 +104,7 @@ class App:
         Handlers are registered before logging in so that updates missed while offline, which
         Telethon fetches as soon as it connects, are handled too; they wait until start is done.
         """
+        await self._serve_health()
         await migrate.upgrade(self.storage.engine)
         await self.registry.load()
         self.handlers.register(self.client)
@@ -113,12 +117,6 @@ class App:
         await self._load_admins()
         self._resume()
         await self.gateway.set_commands(BOT_COMMANDS)
-        if self.settings.health_port >= 0:
-            self.health = HealthServer(
-                self.metrics, host=self.settings.health_host, port=self.settings.health_port
-            )
-            self.health.add_check("telegram", self._telegram_ready)
-            await self.health.start()
         if self.cache.shared is not None:
             listener = asyncio.get_running_loop().create_task(
                 self.cache.run_invalidation_listener()
@@ -127,8 +125,22 @@ class App:
         self.handlers.ready.set()
         log.info("started", bot=me.username, groups=len(self.registry.rules))
 
-    async def _telegram_ready(self) -> bool:
-        return bool(self.client.is_connected())
+    async def _serve_health(self) -> None:
+        """/healthz from the first moment; /readyz says ready once started and connected."""
+        if self.settings.health_port < 0 or self.health is not None:
+            return
+        self.health = HealthServer(
+            self.metrics, host=self.settings.health_host, port=self.settings.health_port
+        )
+        self.health.add_check("started", self._started)
+        self.health.add_check("telegram", telegram_check(self.client.is_connected))
+        self.health.add_check("database", database_check(self.storage.engine))
+        if self.redis is not None:
+            self.health.add_check("redis", redis_check(self.redis), required=False)
+        await self.health.start()
+
+    async def _started(self) -> bool:
+        return self.handlers.ready.is_set() and not self.stop_requested.is_set()
 
     async def _load_admins(self) -> None:
         """Each protected group's admins, so that the hot path can exempt them from memory."""
@@ -184,21 +196,63 @@ class App:
         self.gate.forget_old()
         self.handlers.forget_old()
 
-    async def run(self) -> None:
-        await self.start()
+    def request_stop(self) -> None:
+        """What SIGTERM and SIGINT do: `run` stops cleanly and returns 0."""
+        if not self.stop_requested.is_set():
+            log.info("stop_requested")
+        self.stop_requested.set()
+
+    async def run(self) -> int:
+        """Run until a stop is asked for (0) or Telegram is lost for good (1, to be restarted)."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.request_stop)
+        lost = False
         try:
-            while self.client.is_connected():
-                await self.sweep()
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(self.client.disconnected), SWEEP_INTERVAL)
+            await self.start()
+            stopping = loop.create_task(self.stop_requested.wait())
+            try:
+                while not self.stop_requested.is_set():
+                    if not self.client.is_connected():
+                        lost = True  # Telethon gave up reconnecting
+                        log.error("telegram_connection_lost")
+                        break
+                    await self.sweep()
+                    await asyncio.wait(
+                        [stopping, asyncio.ensure_future(self.client.disconnected)],
+                        timeout=SWEEP_INTERVAL,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+            finally:
+                stopping.cancel()
         finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
             await self.stop()
+        return 1 if lost else 0
 
     async def stop(self) -> None:
+        """Stop taking updates, let work in flight finish (bounded), then close everything.
+
+        Mutes are recorded before they are imposed and re-checked at the next start, and
+        Telethon's update state is saved by `disconnect()`, so what is cut short is picked up.
+        """
+        if self._stopped:
+            return
+        self._stopped = True
+        self.metrics.shutting_down.set(1)
+        self.handlers.close(self.client)
+        try:
+            await asyncio.wait_for(self._finish_work(), self.settings.shutdown_grace)
+        except TimeoutError:
+            log.warning("shutdown_cut_short", unfinished=len(self._tasks))
         for task in [*self._tasks, *self._services]:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._services, return_exceptions=True)
         self._services.clear()
+        left = self.enforcer.pending()
+        if left:
+            log.warning("postponed_left", actions=left)  # decided again when next needed
         if self.health is not None:
             await self.health.stop()
         if self.client.is_connected():
@@ -206,6 +260,12 @@ class App:
         if self.redis is not None:
             await self.redis.aclose()
         await self.storage.close()
+        log.info("stopped")
+
+    async def _finish_work(self) -> None:
+        while self.handlers.busy or self._tasks:
+            await self.handlers.finish()
+            await self.drain()
 
 
 def build(
@@ -298,6 +358,7 @@ def _observe(metrics: Metrics, registry: Registry, memory: MembershipMemory) -> 
     metrics.restrictions_active.set_function(lambda: len(registry.restrictions))
     metrics.protected_groups.set_function(lambda: sum(r.enforced for r in rules.values()))
     metrics.groups_unguarded.set_function(lambda: sum(not r.acting for r in rules.values()))
+    metrics.links.set_function(lambda: sum(len(r.links) for r in rules.values() if r.protected))
     metrics.unhealthy_links.set_function(
         lambda: sum(not link.healthy for r in rules.values() for link in r.links)
     )

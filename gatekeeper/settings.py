@@ -29,7 +29,7 @@ HINTS: dict[str, str] = {
     "health_port": "a TCP port for /healthz, /readyz and /metrics (0: any free port, -1: off)",
     "session": "a session name; the file is sessions/<name>.session",
     "sessions_dir": "the folder for session files, e.g. sessions",
-    "log_json": "true for one JSON object per line, false for console lines",
+    "log_json": "true for JSON lines, false for console lines; unset: JSON unless on a terminal",
     "health_host": "the address to serve health and metrics on, e.g. 127.0.0.1 or 0.0.0.0",
     "membership_cache_size": "how many verdicts to keep in memory, at least 100",
     "member_ttl": "seconds to trust a 'subscribed' verdict, e.g. 21600",
@@ -39,6 +39,9 @@ HINTS: dict[str, str] = {
     "telegram_burst": "requests that may go at once before the rate applies, e.g. 100",
     "warmup_rate": "membership checks per second a warm-up starts at, e.g. 20",
     "warmup_interval": "seconds between warm-ups of a group, e.g. 86400 (0: only on demand)",
+    "shutdown_grace": "seconds a stop waits for work in flight, e.g. 10",
+    "sentry_dsn": "a Sentry DSN like https://key@o0.ingest.sentry.io/0, or leave it unset",
+    "sentry_environment": "a Sentry environment name, e.g. production",
 }
 
 
@@ -57,7 +60,7 @@ class Settings(BaseSettings):
     redis_timeout: float = Field(default=0.5, gt=0, le=60)
     redis_connect_timeout: float = Field(default=1.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_json: bool = False
+    log_json: bool | None = None  # None: JSON unless the log goes to a terminal
     health_host: str = "127.0.0.1"
     health_port: int = Field(default=8080, ge=-1, le=65535)
     membership_cache_size: int = Field(default=200_000, ge=100)
@@ -68,6 +71,9 @@ class Settings(BaseSettings):
     telegram_burst: float = Field(default=100.0, ge=1)
     warmup_rate: float = Field(default=20.0, gt=0)
     warmup_interval: float = Field(default=86_400.0, ge=0)
+    shutdown_grace: float = Field(default=10.0, ge=0, le=600)
+    sentry_dsn: SecretStr | None = None
+    sentry_environment: str = "production"
 
     @field_validator("api_hash")
     @classmethod

@@ -47,12 +47,16 @@ class HealthServer:
         self._requested_port = port
         self._check_timeout = check_timeout
         self._checks: dict[str, ReadinessCheck] = {}
+        self._optional: set[str] = set()
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
 
-    def add_check(self, name: str, check: ReadinessCheck) -> None:
-        """Registers a readiness check; /readyz passes when every check returns True in time."""
+    def add_check(self, name: str, check: ReadinessCheck, *, required: bool = True) -> None:
+        """Registers a readiness check; /readyz passes when every required check returns True
+        in time. An optional check that fails makes it "degraded": still ready (200)."""
         self._checks[name] = check
+        if not required:
+            self._optional.add(name)
 
     @property
     def port(self) -> int:
@@ -139,8 +143,10 @@ class HealthServer:
         if path == "/metrics":
             return HTTPStatus.OK, self._metrics.render(), self._metrics.content_type
         checks = await self.readiness()
-        failing = sorted(name for name, ok in checks.items() if not ok)
-        payload = {"status": "fail" if failing else "ok", "checks": checks, "failing": failing}
+        failing = sorted(n for n, ok in checks.items() if not ok and n not in self._optional)
+        degraded = sorted(n for n, ok in checks.items() if not ok and n in self._optional)
+        verdict = "fail" if failing else "degraded" if degraded else "ok"
+        payload = {"status": verdict, "checks": checks, "failing": failing, "degraded": degraded}
         status = HTTPStatus.SERVICE_UNAVAILABLE if failing else HTTPStatus.OK
         return status, json.dumps(payload, sort_keys=True).encode() + b"\n", _JSON
 

@@ -52,6 +52,45 @@ def redact_secrets(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDic
     return event_dict
 
 
+# Lines that report something the bot did to a member: each carries group, member, action and
+# reason (a call site's own `reason` wins over the default here).
+ACTION_LINES: dict[str, tuple[str, str]] = {
+    "muted": ("mute", "not subscribed to every required channel"),
+    "release": ("release", "the member may write again (subscribed, or protection is off)"),
+    "release_taken_over": ("release", "an admin changed the member's rights meanwhile"),
+    "restriction_taken_over": ("forget", "an admin changed the member's rights by hand"),
+    "deleted": ("delete", "written by a member who has not subscribed"),
+    "notice": ("notice", "told the muted member which channels to join"),
+    "action_postponed": ("postpone", "Telegram asked the bot to wait"),
+    "action_failed": ("fail", "Telegram refused"),
+}
+_ACTION_REPR = re.compile(
+    r"^(?P<kind>\w+)\(group_id=(?P<group>-?\d+)(?:.*?(?:user_id|author_id)=(?P<member>\d+))?"
+)
+
+
+def action_fields(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """A structlog processor: gives every action line its group, member, action and reason."""
+    known = ACTION_LINES.get(str(event_dict.get("event")))
+    if known is None:
+        return event_dict
+    action, reason = known
+    described = _ACTION_REPR.match(str(event_dict.get("action", "")))
+    if described is not None:  # postponed and failed lines name the action they were about
+        action = f"{action}:{described['kind'].lower()}"
+        event_dict.setdefault("group_id", int(described["group"]))
+        if described["member"]:
+            event_dict.setdefault("user_id", int(described["member"]))
+    event_dict["group"] = event_dict.get("group_id")
+    event_dict["member"] = event_dict.get("user_id")
+    event_dict["action"] = action
+    missing = event_dict.get("missing")
+    if "reason" not in event_dict and missing:
+        reason = "not subscribed to " + ", ".join(str(c) for c in missing)
+    event_dict.setdefault("reason", reason)
+    return event_dict
+
+
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
@@ -60,27 +99,31 @@ def _shared_processors() -> list[Processor]:
         structlog.stdlib.PositionalArgumentsFormatter(),
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
+        action_fields,
         redact_secrets,
     ]
 
 
 def configure_logging(
     level: str = "INFO",
-    json: bool = False,
+    json: bool | None = None,
     *,
     stream: TextIO | None = None,
     library_level: str = "WARNING",
 ) -> None:
     """Configures structlog and the stdlib root logger; safe to call more than once.
 
-    `json=True` writes one JSON object per line (for log shippers); otherwise a coloured,
-    aligned console format when `stream` is a terminal. Noisy libraries (Telethon, SQLAlchemy's
-    engine, Alembic) log at `library_level` unless `level` is stricter.
+    `json=True` writes one JSON object per line (for log shippers), `json=False` readable
+    console lines (coloured on a terminal); `json=None` picks JSON unless `stream` is a
+    terminal. Noisy libraries (Telethon, SQLAlchemy's engine, Alembic) log at `library_level`
+    unless `level` is stricter.
     """
     numeric = logging.getLevelNamesMapping().get(level.upper())
     if numeric is None:
         raise ValueError(f"unknown log level: {level!r}")
     out = stream if stream is not None else sys.stderr
+    if json is None:
+        json = not out.isatty()
     shared = _shared_processors()
     renderer: Processor
     if json:
@@ -132,7 +175,9 @@ def clear_context() -> None:
 
 
 __all__: list[str] = [
+    "ACTION_LINES",
     "REDACTED",
+    "action_fields",
     "bind_context",
     "clear_context",
     "configure_logging",

@@ -139,6 +139,10 @@ class Enforcer:
         self._later.append((self._clock.now() + seconds, batch, name))
         self._metrics.decision("postponed")
 
+    def pending(self) -> int:
+        """Postponed actions still waiting for their turn."""
+        return sum(len(batch) for _, batch, _ in self._later)
+
     def take_due(self) -> list[tuple[tuple[Work, ...], str | None]]:
         """The postponed batches whose wait is over, removed from the queue."""
         now = self._clock.now()
@@ -164,6 +168,7 @@ class Enforcer:
             if author not in (MuteOutcome.SPARED, MuteOutcome.UNSURE):
                 await self._gateway.delete(action.group_id, [action.message_id])
                 self._metrics.decision("delete")
+                log.info("deleted", group_id=action.group_id, user_id=action.author_id)
         elif isinstance(action, SendNotice):
             key = (action.group_id, action.user_id)
             mute = outcomes.get(key)
@@ -280,6 +285,7 @@ class Enforcer:
         )
         if message_id is not None:
             await self._registry.set_notice(action.group_id, action.user_id, message_id)
+            log.info("notice", group_id=action.group_id, user_id=action.user_id)
 
 
 _OUTCOMES = {

@@ -48,8 +48,10 @@ class Membership:
         for channel_id in channel_ids:
             verdict = self._cache.peek(channel_id, user_id)
             if verdict is None:
+                self._metrics.cache_lookup("memory", False)
                 return None
             verdicts[channel_id] = verdict
+        self._metrics.memory_hits(len(verdicts))
         return verdicts
 
     async def verdicts(
@@ -63,6 +65,7 @@ class Membership:
     async def verdict(self, channel_id: ChatId, user_id: UserId, *, fresh: bool = False) -> Verdict:
         if not fresh:
             cached = self._cache.peek(channel_id, user_id)
+            self._metrics.cache_lookup("memory", cached is not None)
             if cached is not None:
                 self._metrics.membership_check("memory")
                 return cached
@@ -70,6 +73,8 @@ class Membership:
                 self._metrics.membership_check("memory")
                 return Verdict.UNKNOWN
             cached = await self._cache.lookup(channel_id, user_id)
+            if self._cache.shared is not None:
+                self._metrics.cache_lookup("redis", cached is not None)
             if cached is not None:
                 self._metrics.membership_check("redis")
                 return cached

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import ChatId, UserId
 from gatekeeper.storage.tables import AuditRow
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: float  # unix seconds
+    action: str
+    group_id: ChatId | None = None
+    user_id: UserId | None = None
+    detail: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
 class AuditLog:
@@ -29,3 +41,35 @@ class AuditLog:
         )
         async with self._sessions.begin() as session:
             session.add(row)
+
+    async def recent(self, group_id: ChatId, limit: int = 50) -> list[AuditEntry]:
+        """The group's latest `limit` entries, newest first."""
+        query = (
+            select(AuditRow)
+            .where(AuditRow.group_id == group_id)
+            .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            rows = await session.scalars(query)
+            return [
+                AuditEntry(
+                    id=row.id,
+                    at=row.at,
+                    action=row.action,
+                    group_id=row.group_id,
+                    user_id=row.user_id,
+                    detail=row.detail,
+                )
+                for row in rows
+            ]
+
+    async def counts(self, group_id: ChatId) -> dict[str, int]:
+        """How many entries the group has, by action."""
+        query = (
+            select(AuditRow.action, func.count())
+            .where(AuditRow.group_id == group_id)
+            .group_by(AuditRow.action)
+        )
+        async with self._sessions() as session:
+            return {action: int(n) for action, n in (await session.execute(query)).all()}

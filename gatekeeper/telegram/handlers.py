@@ -74,21 +74,44 @@ class Handlers:
         self.ready = asyncio.Event()  # set once the bot knows who it is and what it guards
         self.me_id = 0
         self.me_username: str | None = None
+        self.closed = False  # once shutting down: updates are no longer taken
+        self._registered: list[Callable[[Any], Awaitable[None]]] = []
+        self._inflight: set[asyncio.Task[Any]] = set()
 
     def register(self, client: TelegramClient) -> None:
-        client.add_event_handler(self._guard("message", self.on_message), events.NewMessage())
-        client.add_event_handler(self._guard("edit", self.on_edit), events.MessageEdited())
-        client.add_event_handler(self._guard("join", self.on_chat_action), events.ChatAction())
-        client.add_event_handler(
-            self._guard("participant", self.on_participant),
-            events.Raw(types.UpdateChannelParticipant),
-        )
-        client.add_event_handler(
-            self._guard("callback", self.on_callback, self._press_slots), events.CallbackQuery()
-        )
-        client.add_event_handler(
-            self._guard("channel", self.on_channel_changed), events.Raw(types.UpdateChannel)
-        )
+        handlers: list[tuple[Callable[[Any], Awaitable[None]], Any]] = [
+            (self._guard("message", self.on_message), events.NewMessage()),
+            (self._guard("edit", self.on_edit), events.MessageEdited()),
+            (self._guard("join", self.on_chat_action), events.ChatAction()),
+            (
+                self._guard("participant", self.on_participant),
+                events.Raw(types.UpdateChannelParticipant),
+            ),
+            (
+                self._guard("callback", self.on_callback, self._press_slots),
+                events.CallbackQuery(),
+            ),
+            (self._guard("channel", self.on_channel_changed), events.Raw(types.UpdateChannel)),
+        ]
+        for callback, builder in handlers:
+            client.add_event_handler(callback, builder)
+            self._registered.append(callback)
+
+    def close(self, client: TelegramClient) -> None:
+        """Take no more updates (shutdown); those already taken still finish (`finish`)."""
+        self.closed = True
+        for callback in self._registered:
+            client.remove_event_handler(callback)
+        self._registered.clear()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._inflight)
+
+    async def finish(self) -> None:
+        """Until every update taken so far has been handled."""
+        while self._inflight:
+            await asyncio.gather(*list(self._inflight), return_exceptions=True)
 
     def _guard(
         self,
@@ -102,17 +125,24 @@ class Handlers:
         timed = self._metrics.handler_seconds.labels(kind=kind)
 
         async def guarded(event: Any) -> None:
-            if not self.ready.is_set():
-                await self.ready.wait()
-            async with bound:
-                counted.inc()
-                started = time.perf_counter()
-                try:
-                    await handler(event)
-                except Exception:
-                    log.exception("handler_failed", kind=kind)
-                finally:
-                    timed.observe(time.perf_counter() - started)
+            task = asyncio.current_task()
+            if self.closed or task is None:
+                return
+            self._inflight.add(task)
+            try:
+                if not self.ready.is_set():
+                    await self.ready.wait()
+                async with bound:
+                    counted.inc()
+                    started = time.perf_counter()
+                    try:
+                        await handler(event)
+                    except Exception:
+                        log.exception("handler_failed", kind=kind)
+                    finally:
+                        timed.observe(time.perf_counter() - started)
+            finally:
+                self._inflight.discard(task)
 
         return guarded
 
@@ -262,12 +292,14 @@ class Handlers:
         try:
             if not event.is_channel:
                 await self._gateway.answer(event, answers.OUTSIDE_A_GROUP)
+                self._metrics.button_press("wrong_chat")
                 return
             answer = await self._gate.on_verify(
                 int(event.chat_id), int(event.sender_id), event.data
             )
         finally:
             if event.is_channel:
+                self._metrics.button_press(str(answer.kind))
                 await self._gateway.answer(event, answers.text_of(answer), alert=answer.kind.alert)
 
 

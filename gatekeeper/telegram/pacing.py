@@ -174,6 +174,7 @@ class Pacer:
             if not cached:
                 await self._acquire(level)
                 self.sent += 1
+            started = time.perf_counter()
             try:
                 result = await call()
             except errors.FloodWaitError as error:
@@ -189,9 +190,11 @@ class Pacer:
                 await self._sleep(backoff(failures, base, cap, self._draw()))
                 continue
             except errors.RPCError as error:
+                self._metrics.telegram_latency(method, time.perf_counter() - started)
                 self._metrics.telegram_request(method, type(error).__name__)
                 raise
             if not cached:
+                self._metrics.telegram_latency(method, time.perf_counter() - started)
                 self._metrics.telegram_request(method, "ok")
             return result
         raise FloodWaited(method, max(1, math.ceil(self.blocked_for(method))))

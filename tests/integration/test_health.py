@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from gatekeeper.observability import HealthServer, Metrics
+from gatekeeper.sim.stage import Stage
+from tests.scenarios.helpers import guarded
 
 
 async def exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -84,12 +88,29 @@ async def test_readyz_follows_the_checks(server: HealthServer) -> None:
         "status": "ok",
         "checks": {"redis": True, "telegram": True},
         "failing": [],
+        "degraded": [],
     }
 
     redis_up = False
     status, _, body = await exchange(server.port, get("/readyz"))
     assert status == 503
     assert json.loads(body)["failing"] == ["redis"]
+
+
+async def test_an_optional_check_failing_degrades_but_stays_ready(server: HealthServer) -> None:
+    async def down() -> bool:
+        raise ConnectionError("redis is down")
+
+    async def up() -> bool:
+        return True
+
+    server.add_check("telegram", up)
+    server.add_check("redis", down, required=False)
+    status, _, body = await exchange(server.port, get("/readyz"))
+    assert status == 200
+    payload = json.loads(body)
+    assert payload["status"] == "degraded"
+    assert (payload["failing"], payload["degraded"]) == ([], ["redis"])
 
 
 async def test_a_raising_or_hanging_check_fails_readiness(metrics: Metrics) -> None:
@@ -157,3 +178,60 @@ async def test_a_silent_or_vanishing_client_does_not_hurt(server: HealthServer) 
     await idle.wait_closed()
     with pytest.raises(RuntimeError):
         _ = server.port
+
+
+async def test_the_running_bot_is_ready_with_redis_down_and_says_it_is_degraded(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    stage = Stage(
+        f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        redis_url=f"redis://127.0.0.1:{dead}/0",
+        health_port=0,
+    )
+    try:
+        await guarded(stage)
+        assert stage.app is not None and stage.app.health is not None
+        port = stage.app.health.port
+        status, _, body = await exchange(port, get("/readyz"))
+        payload = json.loads(body)
+        assert status == 200
+        assert payload["status"] == "degraded"
+        assert payload["degraded"] == ["redis"]
+        assert payload["checks"]["database"] and payload["checks"]["telegram"]
+        status, _, body = await exchange(port, get("/healthz"))
+        assert (status, body) == (200, b"ok\n")
+    finally:
+        await stage.stop()
+
+
+async def test_the_running_bot_with_redis_and_a_database_is_ready(
+    tmp_path: Path, redis_url: str
+) -> None:
+    stage = Stage(
+        f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", redis_url=redis_url, health_port=0
+    )
+    try:
+        await guarded(stage)
+        assert stage.app is not None and stage.app.health is not None
+        port = stage.app.health.port
+        status, _, body = await exchange(port, get("/readyz"))
+        assert status == 200
+        assert json.loads(body)["checks"] == {
+            "database": True,
+            "redis": True,
+            "started": True,
+            "telegram": True,
+        }
+        await stage.app.storage.engine.dispose()
+        # The database file vanishes from under the bot: readiness fails, naming it.
+        (tmp_path / "db.sqlite").unlink()
+        (tmp_path / "db.sqlite").mkdir()
+        status, _, body = await exchange(port, get("/readyz"))
+        assert status == 503
+        assert json.loads(body)["failing"] == ["database"]
+        (tmp_path / "db.sqlite").rmdir()
+    finally:
+        await stage.stop()
