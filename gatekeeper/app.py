@@ -104,6 +104,12 @@ class App:
         Handlers are registered before logging in so that updates missed while offline, which
         Telethon fetches as soon as it connects, are handled too; they wait until start is done.
         """
+        log.info(
+            "starting",
+            database=self.settings.database_url,  # a password in it is masked in the log
+            redis=self.settings.redis_url or "off",
+            session=str(self.settings.session_path),
+        )
         await self._serve_health()
         await migrate.upgrade(self.storage.engine)
         await self.registry.load()

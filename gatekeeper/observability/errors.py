@@ -16,7 +16,7 @@ def report_errors_to_sentry(settings: Settings, **options: Any) -> bool:
 
     Logged errors (`log.exception`, level ERROR) become Sentry events through the SDK's logging
     integration; unhandled exceptions too. `options` go to `sentry_sdk.init` (tests pass a
-    `transport`). No request bodies or local variables are sent: they may hold tokens.
+    `transport`). No local variables are sent (they may hold tokens), nor personal data (the default).
     """
     if settings.sentry_dsn is None:
         return False
@@ -31,7 +31,6 @@ def report_errors_to_sentry(settings: Settings, **options: Any) -> bool:
     sentry_sdk.init(
         dsn=settings.sentry_dsn.get_secret_value(),
         environment=settings.sentry_environment,
-        send_default_pii=False,
         include_local_variables=False,
         integrations=[LoggingIntegration(level=None, event_level=logging.ERROR)],
         **options,
