@@ -16,7 +16,7 @@ def report_errors_to_sentry(settings: Settings, **options: Any) -> bool:
 
     Logged errors (`log.exception`, level ERROR) become Sentry events through the SDK's logging
     integration; unhandled exceptions too. `options` go to `sentry_sdk.init` (tests pass a
-    `transport`). No local variables are sent (they may hold tokens), nor personal data (the default).
+    `before_send`). No local variables are sent (they may hold tokens), nor personal data.
     """
     if settings.sentry_dsn is None:
         return False

@@ -1,9 +1,9 @@
-"""A whole bot in a child process, for the shutdown test: `python -m tests.operations.bot_process DIR`.
+"""A whole bot in a child process for the shutdown test: `python -m tests.operations.bot_process D`.
 
 The simulated Telegram is in-process, so this process hosts both: the real bot (`App.run`, with
 its signal handlers) over the sim, and a stream of members writing in the guarded group. It
 prints `working` once the bot is busy; after the bot stops it writes the world's facts (who is
-muted in the group) to DIR/world.json and exits with the bot's exit status.
+muted in the group) to D/world.json and exits with the bot's exit status.
 """
 
 from __future__ import annotations

@@ -60,6 +60,7 @@ async def test_a_whole_run_logs_no_secret(tmp_path: Path, redis_url: str) -> Non
                 await say(stage, stage.alice, stage.group, "muted for this")
                 (notice,) = notices_for(stage.group, stage.bot, stage.alice)
                 stage.alice.join(stage.news)
+                stage.alice.press_nowait(notice)  # "I have joined"
                 await stage.settle()
                 await say(stage, stage.carol, stage.group, "/status")
                 await stage.restart()
