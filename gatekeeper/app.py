@@ -46,6 +46,7 @@ BOT_COMMANDS = (
 SWEEP_INTERVAL = 5.0
 PROBE_INTERVAL = 300.0
 ADMINS_RETRY = 600.0
+CANCEL_WAIT = 2.0  # seconds a stop waits for cancelled tasks to wind down
 
 
 @dataclass
@@ -252,9 +253,14 @@ class App:
             await asyncio.wait_for(self._finish_work(), self.settings.shutdown_grace)
         except TimeoutError:
             log.warning("shutdown_cut_short", unfinished=len(self._tasks))
-        for task in [*self._tasks, *self._services]:
+        leftover = [*self._tasks, *self._services]
+        for task in leftover:
             task.cancel()
-        await asyncio.gather(*self._tasks, *self._services, return_exceptions=True)
+        if leftover:
+            # Bounded too: a task may hang in its clean-up (a Redis pub/sub closing, say).
+            _, stuck = await asyncio.wait(leftover, timeout=CANCEL_WAIT)
+            if stuck:
+                log.warning("shutdown_tasks_stuck", tasks=len(stuck))
         self._services.clear()
         left = self.enforcer.pending()
         if left:

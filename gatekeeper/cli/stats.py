@@ -94,7 +94,8 @@ async def stats(settings: Settings, *, as_json: bool = False, out: TextIO | None
         report = await gather(settings)
     except Exception as error:
         print(
-            f"gatekeeper: cannot read the database: {type(error).__name__}: {error}",
+            f"gatekeeper: cannot read the database ({type(error).__name__});"
+            " `python3 run.py doctor` says why",
             file=sys.stderr,
         )
         return 1

@@ -44,6 +44,7 @@ async def test_a_whole_run_logs_no_secret(tmp_path: Path, redis_url: str) -> Non
         channels=["*"],
         commands=["+@all"],
     )
+    await admin.flushdb()  # no verdicts left from another run
     log = io.StringIO()
     configure_logging("DEBUG", json=True, stream=log, library_level="DEBUG")
     try:
@@ -53,7 +54,7 @@ async def test_a_whole_run_logs_no_secret(tmp_path: Path, redis_url: str) -> Non
                 redis_url=with_password(redis_url, user, REDIS_PASSWORD),
                 session=tmp_path / "bot.session",
                 health_port=0,
-                seed=uuid.uuid4().int % 100_000,  # ids of its own: no verdicts left in Redis
+                seed=11,
             )
             try:
                 await guarded(stage, members=(stage.alice, stage.bob))
@@ -72,6 +73,7 @@ async def test_a_whole_run_logs_no_secret(tmp_path: Path, redis_url: str) -> Non
                 await stage.stop()
     finally:
         await admin.acl_deluser(user)
+        await admin.flushdb()
         await admin.aclose()
         configure_logging("INFO")
 

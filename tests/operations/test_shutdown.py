@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import select
 import signal
 import sqlite3
 import subprocess
@@ -34,6 +35,8 @@ def test_a_signal_mid_work_stops_cleanly_and_every_mute_is_both_recorded_and_imp
     )
     try:
         assert child.stdout is not None
+        ready, _, _ = select.select([child.stdout], [], [], 60)
+        assert ready, "the bot never got to work"
         assert child.stdout.readline().strip() == "working"
         child.send_signal(signum)
         _, log = child.communicate(timeout=60)
