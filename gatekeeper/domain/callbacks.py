@@ -25,7 +25,7 @@ def decode_verify(data: bytes | None) -> VerifyRequest | None:
     if not data or len(data) > 64 or not data.startswith(_PREFIX):
         return None
     digits = data[len(_PREFIX) :]
-    if not digits.isdigit() or len(digits) > 19:
+    if not digits.isdigit() or len(digits) > 19 or int(digits) >= 2**63:
         return None
     return VerifyRequest(int(digits))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from gatekeeper.domain.model import (
@@ -17,6 +18,7 @@ COMMANDS = ("start", "help", "protect", "unlink", "unprotect", "status", "settin
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?(?:\s+|$)")
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+_MAX_CHANNEL_ID = 2**52  # Telegram's ids have at most 52 significant bits (Bot API)
 _LINK = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/(?P<rest>[^?#]+)/?$", re.IGNORECASE)
 
 
@@ -54,8 +56,23 @@ def parse_command(text: str, bot_username: str | None) -> ParsedCommand | None:
     return ParsedCommand(name, tuple(text.strip()[match.end() :].split()))
 
 
+def _visible(word: str) -> str:
+    """The word without invisible format characters (zero-width spaces, direction marks) that
+    copying from a right-to-left text or a web page leaves behind."""
+    return "".join(ch for ch in word if unicodedata.category(ch) != "Cf")
+
+
+def _channel_id(number: int, text: str) -> int:
+    """The marked id (-100...) of a channel typed as a bare or marked number."""
+    if 0 < number < _MAX_CHANNEL_ID:
+        return -1_000_000_000_000 - number
+    if number < 0 and 0 < -number - 1_000_000_000_000 < _MAX_CHANNEL_ID:
+        return number
+    raise CommandError(f"{text}: that is not a channel's id; a channel's id looks like -100123...")
+
+
 def parse_channel_ref(word: str) -> ChannelRef:
-    text = word.strip().rstrip(",")
+    text = _visible(word).strip().rstrip(",")
     link = _LINK.match(text)
     if link:
         rest = link.group("rest").strip("/")
@@ -65,8 +82,8 @@ def parse_channel_ref(word: str) -> ChannelRef:
                 return ChannelRef(text, invite_hash=invite)
         elif rest.startswith("c/"):
             digits = rest[2:].split("/")[0]
-            if digits.isdigit():
-                return ChannelRef(text, channel_id=-1_000_000_000_000 - int(digits))
+            if digits.isascii() and digits.isdigit():
+                return ChannelRef(text, channel_id=_channel_id(int(digits), text))
         else:
             name = rest.split("/")[0]
             if _USERNAME.match(name):
@@ -76,11 +93,8 @@ def parse_channel_ref(word: str) -> ChannelRef:
         if _USERNAME.match(text[1:]):
             return ChannelRef(text, username=text[1:].lower())
         raise CommandError(f"{text}: that is not a valid @username")
-    if re.fullmatch(r"-?\d{5,20}", text):
-        number = int(text)
-        if number > 0:
-            number = -1_000_000_000_000 - number
-        return ChannelRef(text, channel_id=number)
+    if re.fullmatch(r"-?[0-9]{5,20}", text):
+        return ChannelRef(text, channel_id=_channel_id(int(text), text))
     raise CommandError(f"{text}: name a channel as @username, t.me/username or its numeric id")
 
 

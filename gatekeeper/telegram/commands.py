@@ -7,6 +7,7 @@ from typing import Any
 from telethon import types, utils
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.rate_limits import Limiter, Rate
 from gatekeeper.domain.safety import may_configure
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
@@ -16,6 +17,10 @@ from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
 
 REFUSAL_TTL = 15.0
 REFUSAL_INTERVAL = 60.0
+# Each command costs Telegram requests (a fresh look at who gives it, replies): per user and
+# for everyone together, beyond these a command is ignored.
+COMMANDS_PER_USER = Rate(6, 60.0)
+COMMANDS_OVERALL = Rate(20, 1.0)
 
 
 class Commands:
@@ -28,6 +33,7 @@ class Commands:
         self._metrics = metrics
         self._clock = clock
         self._refused: dict[tuple[int, int], float] = {}
+        self._limit = Limiter(COMMANDS_PER_USER, COMMANDS_OVERALL)
 
     async def handle(self, event: Any, name: str, args: tuple[str, ...]) -> None:
         group_id = int(event.chat_id)
@@ -36,6 +42,9 @@ class Commands:
         if self._refused_lately(group_id, message):
             self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
             return  # no second look at Telegram for a member refused a moment ago
+        if not self._limit.allow(int(message.sender_id or group_id), self._clock.now()):
+            self._metrics.decision("command_limited")
+            return
         if not await self._may_configure(group_id, message):
             if name not in ("start", "help"):  # members can ask the bot in private instead
                 await self._refuse(group_id, message, name)
@@ -79,6 +88,7 @@ class Commands:
         now = self._clock.now()
         for key in [k for k, at in self._refused.items() if now - at >= REFUSAL_INTERVAL]:
             del self._refused[key]
+        self._limit.forget_old(now)
 
     async def _reply(self, group_id: int, message_id: int, text: str) -> None:
         await self._notices.say(group_id, text, reply_to=message_id)

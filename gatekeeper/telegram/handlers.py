@@ -20,6 +20,7 @@ from gatekeeper.domain.events import (
     Sender,
     SenderKind,
 )
+from gatekeeper.domain.rate_limits import Limiter, Rate
 from gatekeeper.domain.safety import taken_over
 from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
@@ -39,6 +40,9 @@ from gatekeeper.telegram.private_replies import PrivateReplies
 log = structlog.get_logger(__name__)
 
 PRIVATE_HINT = "I work in groups. Send /help to see how to set me up."
+# Each press may cost Telegram requests (fresh checks): a raid must not spend the bot's budget.
+PRESSES_PER_USER = Rate(5, 30.0)
+PRESSES_OVERALL = Rate(20, 1.0)
 
 
 class Handlers:
@@ -71,6 +75,8 @@ class Handlers:
         # Presses get slots of their own: an answer is due within seconds, whatever the backlog.
         self._press_slots = asyncio.Semaphore(max(1, concurrency // 4))
         self._private = PrivateReplies(clock)
+        self._clock = clock
+        self._presses = Limiter(PRESSES_PER_USER, PRESSES_OVERALL)
         self.ready = asyncio.Event()  # set once the bot knows who it is and what it guards
         self.me_id = 0
         self.me_username: str | None = None
@@ -226,6 +232,7 @@ class Handlers:
 
     def forget_old(self) -> None:
         self._commands.forget_old()
+        self._presses.forget_old(self._clock.now())
 
     async def on_chat_action(self, event: Any) -> None:
         if not (event.user_joined or event.user_added) or not event.is_channel:
@@ -293,6 +300,10 @@ class Handlers:
             if not event.is_channel:
                 await self._gateway.answer(event, answers.OUTSIDE_A_GROUP)
                 self._metrics.button_press("wrong_chat")
+                return
+            if not self._presses.allow(int(event.sender_id), self._clock.now()):
+                self._metrics.decision("press_limited")
+                answer = VerifyAnswer(AnswerKind.TOO_SOON)
                 return
             answer = await self._gate.on_verify(
                 int(event.chat_id), int(event.sender_id), event.data
