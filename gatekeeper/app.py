@@ -28,7 +28,7 @@ from gatekeeper.services.presence import Presence
 from gatekeeper.services.registry import Registry
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
-from gatekeeper.telegram.client import build_client
+from gatekeeper.telegram.client import build_client, check_session_owner, protect_session_file
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
 from gatekeeper.telegram.pacing import Pacer
@@ -116,8 +116,10 @@ class App:
         await self.registry.load()
         self.handlers.register(self.client)
         token = self.settings.bot_token
+        protect_session_file(self.client)
         await self.client.start(bot_token=token.get_secret_value() if token else None)
         me = await self.client.get_me()
+        check_session_owner(self.client, me, token.get_secret_value() if token else None)
         bot_id = int(me.id)
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
         self.handlers.me_username = me.username

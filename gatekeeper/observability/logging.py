@@ -23,7 +23,8 @@ _SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 # Credentials inside URLs (redis://:pw@host, postgresql://user:pw@host) in any string value.
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@/\s]+@", re.IGNORECASE)
+# The password runs to the last "@" before a space: it may itself hold "@", "/" or ":".
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):\S+@", re.IGNORECASE)
 
 _QUIET_LIBRARIES = ("telethon", "sqlalchemy.engine", "alembic", "asyncio", "aiosqlite")
 
@@ -130,11 +131,14 @@ def configure_logging(
         renderer = structlog.processors.JSONRenderer()
         # Tracebacks as data, without frame locals: a local may hold a token.
         no_locals = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
-        shared.append(structlog.processors.ExceptionRenderer(no_locals))
+        exceptions: Processor = structlog.processors.ExceptionRenderer(no_locals)
     else:
+        exceptions = structlog.processors.format_exc_info
         renderer = structlog.dev.ConsoleRenderer(
             colors=out.isatty(), exception_formatter=structlog.dev.plain_traceback
         )
+    # Tracebacks become text before redaction, so a password in an error message is hidden too.
+    shared.insert(shared.index(redact_secrets), exceptions)
 
     structlog.configure(
         processors=[

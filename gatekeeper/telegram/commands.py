@@ -12,8 +12,9 @@ from gatekeeper.domain.safety import may_configure
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import texts
-from gatekeeper.telegram.gateway import ChatUnreachable, Gateway
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
 
 REFUSAL_TTL = 15.0
 REFUSAL_INTERVAL = 60.0
@@ -21,13 +22,21 @@ REFUSAL_INTERVAL = 60.0
 # for everyone together, beyond these a command is ignored.
 COMMANDS_PER_USER = Rate(6, 60.0)
 COMMANDS_OVERALL = Rate(20, 1.0)
+WAIT = "Telegram asks me to wait: send /{name} again in a minute."
 
 
 class Commands:
     def __init__(
-        self, gateway: Gateway, admin: Admin, notices: Notices, metrics: Metrics, clock: Clock
+        self,
+        gateway: Gateway,
+        admin: Admin,
+        notices: Notices,
+        metrics: Metrics,
+        clock: Clock,
+        registry: Registry,
     ) -> None:
         self._gateway = gateway
+        self._registry = registry
         self._admin = admin
         self._notices = notices
         self._metrics = metrics
@@ -45,24 +54,35 @@ class Commands:
         if not self._limit.allow(int(message.sender_id or group_id), self._clock.now()):
             self._metrics.decision("command_limited")
             return
-        if not await self._may_configure(group_id, message):
+        try:
+            allowed = await self._may_configure(group_id, message)
+        except FloodWaited:  # who is asking cannot be told now: nothing is done
+            await self._reply(group_id, message.id, WAIT.format(name=name))
+            return
+        if not allowed:
             if name not in ("start", "help"):  # members can ask the bot in private instead
                 await self._refuse(group_id, message, name)
             return
-        if name in ("start", "help"):
-            await self._reply(group_id, message.id, texts.HELP)
-            return
-        if name == "protect":
-            reply = await self._admin.protect(group_id, title, args)
-        elif name == "unlink":
-            reply = await self._admin.unlink(group_id, args)
-        elif name == "unprotect":
-            reply = await self._admin.unprotect(group_id)
-        elif name == "status":
-            reply = await self._admin.status(group_id)
-        else:
-            reply = await self._admin.settings(group_id, title, args)
+        try:
+            reply = await self._run(name, group_id, title, args)
+        except FloodWaited:
+            reply = WAIT.format(name=name)
+        except ChatUnreachable as error:
+            reply = f"I cannot do that now: {error}."
         await self._reply(group_id, message.id, reply)
+
+    async def _run(self, name: str, group_id: int, title: str, args: tuple[str, ...]) -> str:
+        if name in ("start", "help"):
+            return texts.HELP
+        if name == "protect":
+            return await self._admin.protect(group_id, title, args)
+        if name == "unlink":
+            return await self._admin.unlink(group_id, args)
+        if name == "unprotect":
+            return await self._admin.unprotect(group_id)
+        if name == "status":
+            return await self._admin.status(group_id)
+        return await self._admin.settings(group_id, title, args)
 
     def _refused_lately(self, group_id: int, message: Any) -> bool:
         key = (group_id, int(message.sender_id or 0))
@@ -104,6 +124,8 @@ class Commands:
             return False
         try:
             standing = await self._gateway.standing(group_id, peer.user_id)
-        except ChatUnreachable:
+        except (ChatUnreachable, UserUnreachable):
             return False
+        if group_id in self._registry.admins:  # Telegram's fresh word corrects the memory
+            self._registry.set_admin(group_id, peer.user_id, standing.is_admin)
         return may_configure(standing)

@@ -62,7 +62,7 @@ class Handlers:
         clock: Clock,
         concurrency: int,
     ) -> None:
-        self._commands = Commands(gateway, admin, notices, metrics, clock)
+        self._commands = Commands(gateway, admin, notices, metrics, clock, registry)
         self._gateway = gateway
         self._registry = registry
         self._gate = gate
