@@ -114,6 +114,12 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as error:
+        raise SettingsError(
+            f".env: not UTF-8 text (byte {error.start}): save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise SettingsError(f".env: cannot be read ({error.strerror})") from None
     except ValidationError as error:
         lines = []
         for problem in error.errors():

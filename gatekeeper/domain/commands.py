@@ -63,12 +63,12 @@ def _visible(word: str) -> str:
 
 
 def _channel_id(number: int, text: str) -> int:
-    """The marked id (-100...) of a channel typed as a bare or marked number."""
+    """The marked id of a chat typed as a number: bare digits are a channel's (-100...)."""
     if 0 < number < _MAX_CHANNEL_ID:
         return -1_000_000_000_000 - number
-    if number < 0 and 0 < -number - 1_000_000_000_000 < _MAX_CHANNEL_ID:
-        return number
-    raise CommandError(f"{text}: that is not a channel's id; a channel's id looks like -100123...")
+    if number < 0 and -number - 1_000_000_000_000 < _MAX_CHANNEL_ID:
+        return number  # a marked id; what kind of chat it is, Telegram says
+    raise CommandError(f"{text}: that is not a chat's id; a channel's id looks like -100123...")
 
 
 def parse_channel_ref(word: str) -> ChannelRef:

@@ -11,6 +11,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,9 +30,27 @@ def alembic_config(engine: AsyncEngine, connection: Connection | None = None) ->
     return config
 
 
+class MigrationError(Exception):
+    """The database cannot be migrated by this version; str() says why and what to do."""
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.upgrade(alembic_config(engine, sync), revision))
+        await conn.run_sync(lambda sync: _upgrade(alembic_config(engine, sync), sync, revision))
+
+
+def _upgrade(config: Config, sync: Connection, revision: str) -> None:
+    script = ScriptDirectory.from_config(config)
+    for current in MigrationContext.configure(sync).get_current_heads():
+        try:
+            script.get_revision(current)
+        except (RevisionError, CommandError):  # alembic says either, by version
+            raise MigrationError(
+                f"the database is at migration {current!r}, which this version of Gatekeeper "
+                "does not know (was it made by a newer version?). Nothing was changed: run "
+                "the version that made it, or point GATEKEEPER_DATABASE_URL at another database."
+            ) from None
+    command.upgrade(config, revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:

@@ -217,7 +217,12 @@ class Gateway:
         """What a chat is, by marked id or @username; ChatUnreachable if the bot cannot see it."""
         try:
             entity = await self._call("GetEntity", lambda: self.client.get_entity(chat))
-        except (*BROKEN_LINK_ERRORS, errors.UsernameNotOccupiedError, errors.UsernameInvalidError):
+        except (
+            *BROKEN_LINK_ERRORS,
+            errors.UsernameNotOccupiedError,
+            errors.UsernameInvalidError,
+            errors.ChatIdInvalidError,  # a basic group's id that does not exist
+        ):
             raise ChatUnreachable("no such channel, or I cannot see it") from None
         except ValueError:
             raise ChatUnreachable("no such channel, or I cannot see it") from None
