@@ -101,7 +101,8 @@ async def test_any_arguments_an_admin_types_get_an_answer_and_change_nothing(
         ("this very group", "{group}"),
         ("a link to a post of a chat the bot cannot see", "https://t.me/c/4242424242/7"),
         ("an invite link", "https://t.me/+AbCdEf123"),
-        ("another group's channel, by id", "{talks}"),
+        ("a private channel the bot is not admin of, by id", "{talks}"),
+        ("another group the bot guards, by id", "{tea}"),
     ],
 )
 async def test_what_is_not_a_channel_it_can_guard_is_refused_clearly(
@@ -109,8 +110,10 @@ async def test_what_is_not_a_channel_it_can_guard_is_refused_clearly(
 ) -> None:
     stage.sim.create_channel("Stranger", owner=stage.carol, username="stranger")
     talks = stage.sim.create_channel("Talks", owner=stage.carol)  # private, bot not admin
+    tea = stage.sim.create_supergroup("Tea chat", owner=stage.carol)
+    stage.make_admin(tea)
     await _ready(stage)
-    text = word.format(group=stage.group.peer_id, talks=talks.peer_id)
+    text = word.format(group=stage.group.peer_id, talks=talks.peer_id, tea=tea.peer_id)
     rows = await snapshots.database(stage)
 
     with no_failures():

@@ -227,3 +227,20 @@ async def test_a_raid_of_presses_is_answered_within_a_capped_budget(stage: Stage
     assert stage.sim.requests["GetParticipantRequest"] <= 20, "checks within the cap"
     assert any("wait" in (q.answer_text or "") for q in queries)
     assert not any(stage.group.can_write(raider) for raider in raiders)
+
+
+async def test_commands_posted_as_a_channel_configure_nothing(stage: Stage) -> None:
+    blog = stage.sim.create_channel("Alice's blog", owner=stage.alice, username="aliceblog")
+    dave = stage.user("Dave")
+    stage.news.promote(dave, by=stage.carol, post_messages=True)  # an editor of @news only
+    stage.news.link_discussion(stage.group)
+    await guarded(stage, [stage.alice, stage.bob, dave])
+    await say(stage, stage.bob, stage.group, "hi")  # Bob is muted
+    rows = await snapshots.database(stage)
+
+    stage.alice.send_as(stage.group, blog, "/unprotect")
+    dave.send_as(stage.group, stage.news, "/unprotect")  # as the group's linked channel
+    await stage.settle()
+
+    assert await snapshots.database(stage) == rows
+    assert not stage.group.can_write(stage.bob), "protection is still on"
