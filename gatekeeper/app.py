@@ -100,7 +100,7 @@ class App:
             await asyncio.gather(*list(self._tasks))
 
     async def start(self) -> None:
-        """Open storage (migrating it), load state, log in, and start listening.
+        """Open storage (migrating it), log in, load this bot's state, and start listening.
 
         Handlers are registered before logging in so that updates missed while offline, which
         Telethon fetches as soon as it connects, are handled too; they wait until start is done.
@@ -113,7 +113,6 @@ class App:
         )
         await self._serve_health()
         await migrate.upgrade(self.storage.engine)
-        await self.registry.load()
         self.handlers.register(self.client)
         token = self.settings.bot_token
         protect_session_file(self.client)
@@ -121,6 +120,11 @@ class App:
         me = await self.client.get_me()
         check_session_owner(self.client, me, token.get_secret_value() if token else None)
         bot_id = int(me.id)
+        # What is stored and cached is this bot's own: other bots may share the database/Redis.
+        await self.storage.bind(bot_id)
+        if self.cache.shared is not None:
+            self.cache.shared.bind(bot_id)
+        await self.registry.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
         self.handlers.me_username = me.username
         await self._load_admins()
@@ -302,7 +306,7 @@ def build(
     storage = Storage.on(create_engine(settings.database_url, concurrency=settings.concurrency))
     registry = Registry(storage)
     pacer = Pacer(clock, metrics, rate=settings.telegram_rate, burst=settings.telegram_burst)
-    gateway = Gateway(client, metrics, clock, pacer=pacer)
+    gateway = Gateway(client, metrics, clock, pacer=pacer, known=registry.access_hashes)
     memory = MembershipMemory(
         settings.membership_cache_size, settings.member_ttl, settings.non_member_ttl, clock
     )

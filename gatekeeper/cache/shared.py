@@ -40,7 +40,11 @@ def _decode(raw: object) -> Verdict | None:
 
 
 class RedisMembership:
-    """Verdicts under `{prefix}m:{channel_id}:{user_id}`, each set with its TTL (SET PX)."""
+    """Verdicts under `{prefix}m:{channel_id}:{user_id}`, each set with its TTL (SET PX).
+
+    A verdict is what one bot can see, so once the bot knows its id (`bind`), the prefix names
+    it (`gk:{bot_id}:`): bots sharing a Redis keep their verdicts and announcements apart.
+    """
 
     def __init__(
         self,
@@ -56,7 +60,7 @@ class RedisMembership:
         if member_ttl <= 0 or non_member_ttl <= 0:
             raise ValueError("TTLs must be positive")
         self._redis = redis
-        self._prefix = prefix
+        self._base_prefix = self._prefix = prefix
         self._member_ttl_ms = max(1, round(member_ttl * 1000))
         self._non_member_ttl_ms = max(1, round(non_member_ttl * 1000))
         self._retry_interval = retry_interval
@@ -68,6 +72,10 @@ class RedisMembership:
         # Tags this process's invalidations, so that it does not drop its own fresh verdicts.
         self.instance = uuid.uuid4().hex[:16]
         self.skipped = 0  # calls not attempted while Redis was down
+
+    def bind(self, bot_id: int) -> None:
+        """Keep this bot's keys and announcements apart from other bots on the same Redis."""
+        self._prefix = f"{self._base_prefix}{bot_id}:"
 
     @property
     def retry_interval(self) -> float:

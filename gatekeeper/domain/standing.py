@@ -19,6 +19,7 @@ class Standing:
     can_invite: bool = False
     is_bot: bool = False
     restricted_by: int | None = None  # the admin (or bot) who set the current restriction
+    access_hash: int | None = None  # the user's, as Telegram gave it to this bot (to store it)
 
 
 NOT_MEMBER = Standing(is_member=False)

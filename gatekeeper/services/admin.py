@@ -53,7 +53,10 @@ class Admin:
             linked = await self._gateway.linked_chat(group_id)
         except ChatUnreachable:
             linked = None
-        await self._registry.storage.groups.ensure_group(group_id, title, linked)
+        access_hash = await self._gateway.access_hash(group_id)
+        await self._registry.storage.groups.ensure_group(
+            group_id, title, linked, access_hash=access_hash
+        )
         self._registry.set_admins(group_id, frozenset(await self._gateway.admins(group_id)))
         rules = await self._registry.refresh(group_id)
         assert rules is not None
@@ -108,7 +111,8 @@ class Admin:
                     "/unlink one first"
                 )
                 continue
-            await self._registry.storage.groups.save_channel(channel)
+            access_hash = await self._gateway.access_hash(channel.id)
+            await self._registry.storage.groups.save_channel(channel, access_hash=access_hash)
             new = await self._registry.storage.groups.link(group_id, channel.id)
             await self._registry.storage.groups.set_link_health(
                 group_id, channel.id, healthy=True, problem=None, admins_told=False

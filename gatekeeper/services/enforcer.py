@@ -207,7 +207,7 @@ class Enforcer:
         previous = current(standing.rights, self._clock.now())
         # Recorded first: a mute the bot could not record would be one it never lifts.
         restriction = Restriction(group_id, user_id, previous, self._clock.now(), action.missing)
-        await self._registry.add_restriction(restriction)
+        await self._registry.add_restriction(restriction, access_hash=standing.access_hash)
         try:
             restricted = await self._gateway.restrict(group_id, user_id, muted(previous))
         except UserUnreachable:

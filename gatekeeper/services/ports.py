@@ -96,6 +96,10 @@ class Telegram(Protocol):
 
     async def export_invite(self, chat_id: int) -> str | None: ...
 
+    async def access_hash(self, peer_id: int) -> int | None:
+        """The access hash this bot names a user or chat by, if known (storage keeps it)."""
+        ...
+
     async def channels_info(self, chat_ids: Sequence[int]) -> dict[int, ChatInfo]:
         """Fresh facts about each chat the bot can see (batched); the others are left out."""
         ...

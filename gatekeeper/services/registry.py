@@ -20,12 +20,17 @@ class Registry:
         self.admins: dict[ChatId, frozenset[UserId]] = {}
         self.restrictions: dict[tuple[ChatId, UserId], Restriction] = {}
         self.verified: dict[ChatId, set[UserId]] = defaultdict(set)
+        # Known entities: the access hash of each user and chat (by marked id) that storage
+        # recorded, so that Telegram can be asked about them even when the session forgot them.
+        self.access_hashes: dict[int, int] = {}
 
     async def load(self) -> None:
         for rules in await self.storage.groups.load_all():
             self._remember(rules)
         for restriction in await self.storage.restrictions.all():
             self.restrictions[(restriction.group_id, restriction.user_id)] = restriction
+        self.access_hashes.update(await self.storage.restrictions.access_hashes())
+        self.access_hashes.update(await self.storage.groups.access_hashes())
 
     def _remember(self, rules: GroupRules) -> None:
         old = self.rules.get(rules.group_id)
@@ -41,6 +46,7 @@ class Registry:
         rules = await self.storage.groups.get(group_id)
         if rules is not None:
             self._remember(rules)
+            self.access_hashes.update(await self.storage.groups.access_hashes())
         return rules
 
     def groups_requiring(self, channel_id: ChatId) -> list[GroupRules]:
@@ -62,9 +68,15 @@ class Registry:
     def restrictions_in(self, group_id: ChatId) -> list[Restriction]:
         return [r for (g, _), r in self.restrictions.items() if g == group_id]
 
-    async def add_restriction(self, restriction: Restriction) -> None:
-        await self.storage.restrictions.save(restriction)
+    async def add_restriction(
+        self, restriction: Restriction, *, access_hash: int | None = None
+    ) -> None:
+        """Record a mute, with the member's access hash so that it can be lifted after any
+        restart, whatever the session file kept."""
+        await self.storage.restrictions.save(restriction, access_hash=access_hash)
         self.restrictions[(restriction.group_id, restriction.user_id)] = restriction
+        if access_hash is not None:
+            self.access_hashes[restriction.user_id] = access_hash
 
     async def drop_restriction(self, group_id: ChatId, user_id: UserId) -> None:
         await self.storage.restrictions.remove(group_id, user_id)

@@ -62,11 +62,14 @@ class Call:
     def updates(self, updates: list[Any]) -> Any:
         return self.sim.hub.container(self.bot_id, updates)
 
-    def chat(self, obj: Any, *, need_member: bool = True) -> ChatState:
+    def chat(self, obj: Any, *, need_member: bool = True, zero_hash_ok: bool = False) -> ChatState:
         """Resolve an input channel/peer to a chat the bot may address.
 
-        CHANNEL_INVALID for unknown ids or a wrong access hash, CHANNEL_PRIVATE when the bot
-        was kicked, or is not in a chat that has no public username (``need_member``).
+        CHANNEL_INVALID for unknown ids or a wrong or missing (0) access hash, as Telegram
+        answers; CHANNEL_PRIVATE when the bot was kicked, or is not in a chat that has no public
+        username (``need_member``). An input "from message" carries no hash and is taken.
+        `zero_hash_ok`: channels.getChannels, where a bot may name with hash 0 a chat it is in
+        (as Telethon relies on).
         """
         channel_id = getattr(obj, "channel_id", None)
         if channel_id is None and isinstance(
@@ -76,9 +79,10 @@ class Call:
         chat = self.world.chats.get(channel_id) if isinstance(channel_id, int) else None
         if chat is None:
             raise RpcFail(400, "CHANNEL_INVALID")
-        access_hash = getattr(obj, "access_hash", None)
-        if access_hash and access_hash != chat.access_hash:
-            raise RpcFail(400, "CHANNEL_INVALID")
+        if hasattr(obj, "access_hash") and obj.access_hash != chat.access_hash:
+            in_it = chat.role(self.bot_id).is_participant
+            if not (zero_hash_ok and obj.access_hash == 0 and in_it):
+                raise RpcFail(400, "CHANNEL_INVALID")
         role = chat.role(self.bot_id)
         if role.name == "KICKED" or (
             need_member and not role.is_participant and chat.username is None
@@ -86,17 +90,24 @@ class Call:
             raise RpcFail(400, "CHANNEL_PRIVATE")
         return chat
 
-    def user(self, obj: Any) -> UserState:
+    def user(self, obj: Any, *, zero_hash_ok: bool = False) -> UserState:
+        """Resolve an input user/peer: USER_ID_INVALID for unknown ids or a wrong or missing
+        (0) access hash, as Telegram answers. `zero_hash_ok`: users.getUsers, where a bot may
+        name with hash 0 a user who wrote to it privately (as Telethon relies on)."""
         if isinstance(obj, types.InputUserSelf | types.InputPeerSelf):
             return self.bot
         user_id = getattr(obj, "user_id", None)
         user = self.world.users.get(user_id) if isinstance(user_id, int) else None
         if user is None:
             raise RpcFail(400, "USER_ID_INVALID")
-        access_hash = getattr(obj, "access_hash", None)
-        if access_hash and access_hash != user.access_hash:
-            raise RpcFail(400, "USER_ID_INVALID")
+        if hasattr(obj, "access_hash") and obj.access_hash != user.access_hash:
+            zero_taken = zero_hash_ok and obj.access_hash == 0 and self._wrote_privately(user.id)
+            if not zero_taken:
+                raise RpcFail(400, "USER_ID_INVALID")
         return user
+
+    def _wrote_privately(self, user_id: int) -> bool:
+        return (user_id, self.bot_id) in self.world.started
 
     def require_right(self, chat: ChatState, right: str) -> None:
         if not chat.has_admin_right(self.bot_id, right):

@@ -64,7 +64,7 @@ def get_users(call: Call) -> Any:
     out: list[Any] = []
     for obj in call.request.id:
         try:
-            out.append(user_tl(call.user(obj), call.bot_id))
+            out.append(user_tl(call.user(obj, zero_hash_ok=True), call.bot_id))
         except RpcFail as fail:
             if fail.code == 401:
                 raise

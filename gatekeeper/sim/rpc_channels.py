@@ -23,7 +23,10 @@ SUPERGROUP_LIST_MAX = 10_000
 
 @handles(functions.channels.GetChannelsRequest)
 def get_channels(call: Call) -> Any:
-    chats = [chat_tl(call.chat(obj, need_member=False), call.bot_id) for obj in call.request.id]
+    chats = [
+        chat_tl(call.chat(obj, need_member=False, zero_hash_ok=True), call.bot_id)
+        for obj in call.request.id
+    ]
     return types.messages.Chats(chats=chats)
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from telethon.sessions import MemorySession, SQLiteSession
+
 from gatekeeper.app import App, build
 from gatekeeper.clock import FrozenClock
 from gatekeeper.settings import Settings
@@ -44,12 +46,13 @@ class Stage:
         self.news = self.sim.create_channel("News", owner=self.carol, username="news")
         self.app: App | None = None
 
-    def settings(self) -> Settings:
+    def settings(self, bot: SimUser | None = None) -> Settings:
+        """The settings the bot (or another bot, sharing database and Redis) runs with."""
         return Settings(
             _env_file=None,
             api_id=1,
             api_hash="0" * 32,
-            bot_token=self.bot.token,
+            bot_token=(bot or self.bot).token,
             database_url=self.database_url,
             redis_url=self.redis_url,
             health_port=self.health_port,
@@ -61,17 +64,36 @@ class Stage:
 
     async def start(self) -> App:
         """Build the bot with the composition root, as production does, and start it."""
-        session = str(self.session) if self.session else None
-        client = self.sim.client(self.bot, session=session, **client_options())
-        self.app = build(self.settings(), client=client, clock=self.clock)
-        await self.app.start()
+        self.app = await self.start_bot(self.bot, self.session)
         await self.settle()
         return self.app
+
+    async def start_bot(self, bot: SimUser, session: Path | None) -> App:
+        """Start `bot` (this stage's or another, sharing its world, database and Redis)."""
+        client = self.sim.client(bot, session=str(session) if session else None, **client_options())
+        app = build(self.settings(bot), client=client, clock=self.clock)
+        await app.start()
+        return app
 
     async def stop(self) -> None:
         if self.app is not None:
             await self.app.stop()
             self.app = None
+
+    async def kill(self) -> None:
+        """The bot dies at once (SIGKILL, a crash): the session file keeps only what Telethon
+        had saved before. Telethon writes the entities it learns (access hashes) and the update
+        state only about once a minute and on a clean disconnect; neither happens here."""
+        if self.app is None:
+            return
+        client = self.app.client
+        session = client.session
+        if isinstance(session, SQLiteSession) and session._conn is not None:
+            session._conn.rollback()  # what a killed process never committed is not on disk
+            session._conn.close()
+            session._conn = None
+        client.session = MemorySession()  # the rest of the shutdown writes nowhere
+        await self.stop()
 
     async def restart(self) -> App:
         await self.stop()

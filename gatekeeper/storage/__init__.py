@@ -2,6 +2,8 @@
 
 `Storage.open(url)` is the one entry point: it makes the engine, migrates the database to head
 and builds the repositories. Repositories return domain types; sessions never leave this package.
+Every repository reads and writes only the rows of the bot that storage is bound to
+(`await storage.bind(bot_id)`, once the bot has logged in and knows its id).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from gatekeeper.storage.engine import create_engine, session_factory
 from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.groups import GroupStore
 from gatekeeper.storage.restrictions import RestrictionStore
+from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
 
 __all__ = [
     "AuditLog",
@@ -24,6 +27,7 @@ __all__ = [
     "NotFound",
     "RestrictionStore",
     "Storage",
+    "Unbound",
     "create_engine",
     "session_factory",
 ]
@@ -35,6 +39,7 @@ class Storage:
     groups: GroupStore
     restrictions: RestrictionStore
     audit: AuditLog
+    scope: BotScope
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
@@ -52,12 +57,21 @@ class Storage:
     def on(cls, engine: AsyncEngine) -> Storage:
         """Repositories over an engine the caller made (and migrated)."""
         sessions = session_factory(engine)
+        scope = BotScope()
         return cls(
             engine=engine,
-            groups=GroupStore(sessions),
-            restrictions=RestrictionStore(sessions),
-            audit=AuditLog(sessions),
+            groups=GroupStore(sessions, scope),
+            restrictions=RestrictionStore(sessions, scope),
+            audit=AuditLog(sessions, scope),
+            scope=scope,
         )
+
+    async def bind(self, bot_id: int) -> None:
+        """From now on, read and write only `bot_id`'s rows; rows written before bots were told
+        apart become this bot's (unless it has rows of its own already)."""
+        self.scope.bind(bot_id)
+        async with session_factory(self.engine).begin() as session:
+            await claim_unowned(session, bot_id)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import ChatId, UserId
+from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import AuditRow
 
 
@@ -23,8 +24,9 @@ class AuditEntry:
 
 
 class AuditLog:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
         self._sessions = sessions
+        self._scope = scope
 
     async def record(
         self,
@@ -37,7 +39,12 @@ class AuditLog:
     ) -> None:
         """Append an entry; `detail` must be JSON-serialisable."""
         row = AuditRow(
-            at=at, group_id=group_id, user_id=user_id, action=action, detail=dict(detail or {})
+            bot_id=self._scope.bot_id,
+            at=at,
+            group_id=group_id,
+            user_id=user_id,
+            action=action,
+            detail=dict(detail or {}),
         )
         async with self._sessions.begin() as session:
             session.add(row)

@@ -19,43 +19,74 @@ from gatekeeper.domain.model import (
 )
 from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
 from gatekeeper.storage.errors import NotFound
+from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import ChannelRow, GroupChannelRow, GroupRow
 
 _DEFAULTS = GroupSettings()
 
 
 class GroupStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """This bot's groups and channels (see `BotScope`)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
         self._sessions = sessions
+        self._scope = scope
 
     async def load_all(self) -> list[GroupRules]:
         """Every group with its links in the order they were made (for the in-memory cache)."""
+        bot = self._scope.bot_id
         async with self._sessions() as session:
-            rows = (await session.scalars(select(GroupRow).order_by(GroupRow.id))).all()
-            links = await _links(session, None)
+            query = select(GroupRow).where(GroupRow.bot_id == bot).order_by(GroupRow.id)
+            rows = (await session.scalars(query)).all()
+            links = await _links(session, bot, None)
         return [_rules(row, links[row.id]) for row in rows]
 
     async def get(self, group_id: ChatId) -> GroupRules | None:
         async with self._sessions() as session:
-            return await _get(session, group_id)
+            return await _get(session, self._scope.bot_id, group_id)
+
+    async def access_hashes(self) -> dict[ChatId, int]:
+        """The access hash of every group and channel this bot recorded one for."""
+        bot = self._scope.bot_id
+        found: dict[ChatId, int] = {}
+        async with self._sessions() as session:
+            for table in (GroupRow, ChannelRow):
+                rows = await session.execute(
+                    select(table.id, table.access_hash).where(
+                        table.bot_id == bot, table.access_hash.is_not(None)
+                    )
+                )
+                found.update({chat_id: hash_ for chat_id, hash_ in rows if hash_ is not None})
+        return found
 
     async def ensure_group(
-        self, group_id: ChatId, title: str, linked_channel_id: ChatId | None
+        self,
+        group_id: ChatId,
+        title: str,
+        linked_channel_id: ChatId | None,
+        *,
+        access_hash: int | None = None,
     ) -> GroupRules:
-        """Create the group (unprotected, default settings) or refresh its title/linked channel."""
+        """Create the group (unprotected, default settings) or refresh its title/linked channel
+        (and its access hash, when one is given)."""
+        bot = self._scope.bot_id
         async with self._sessions.begin() as session:
             values = {
+                "bot_id": bot,
                 "id": group_id,
                 "title": title,
                 "protected": False,
                 "on_violation": _DEFAULTS.on_violation.value,
                 "notice_ttl": _DEFAULTS.notice_ttl,
                 "linked_channel_id": linked_channel_id,
+                "access_hash": access_hash,
             }
-            update_ = ("title", "linked_channel_id")
-            stmt = upsert(session, GroupRow, values, key=("id",), update=update_, also=_touched())
+            update_ = ("title", "linked_channel_id") + (
+                () if access_hash is None else ("access_hash",)
+            )
+            stmt = upsert(session, GroupRow, values, key=_ID_KEY, update=update_, also=_touched())
             await session.execute(stmt)
-            rules = await _get(session, group_id)
+            rules = await _get(session, bot, group_id)
         assert rules is not None
         return rules
 
@@ -70,15 +101,19 @@ class GroupStore:
             group_id, on_violation=settings.on_violation.value, notice_ttl=settings.notice_ttl
         )
 
-    async def save_channel(self, channel: Channel) -> None:
-        values = {
+    async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
+        """Record a channel (and the access hash to name it by, when one is given)."""
+        values: dict[str, object] = {
+            "bot_id": self._scope.bot_id,
             "id": channel.id,
             "title": channel.title,
             "username": channel.username,
             "invite_link": channel.invite_link,
         }
+        if access_hash is not None:
+            values["access_hash"] = access_hash
         async with self._sessions.begin() as session:
-            await session.execute(upsert(session, ChannelRow, values, key=("id",), also=_touched()))
+            await session.execute(upsert(session, ChannelRow, values, key=_ID_KEY, also=_touched()))
 
     async def link(self, group_id: ChatId, channel_id: ChatId) -> bool:
         """Require `channel_id` in the group, after the channels already linked.
@@ -86,15 +121,17 @@ class GroupStore:
         True when newly linked; False when it already was (its place and health are kept).
         Both the group and the channel must have been saved first.
         """
+        bot = self._scope.bot_id
         async with self._sessions.begin() as session:
-            await _require(session, GroupRow, group_id, "group")
-            await _require(session, ChannelRow, channel_id, "channel")
+            await _require(session, GroupRow, bot, group_id, "group")
+            await _require(session, ChannelRow, bot, channel_id, "channel")
             last = await session.scalar(
                 select(func.max(GroupChannelRow.position)).where(
-                    GroupChannelRow.group_id == group_id
+                    GroupChannelRow.bot_id == bot, GroupChannelRow.group_id == group_id
                 )
             )
             values = {
+                "bot_id": bot,
                 "group_id": group_id,
                 "channel_id": channel_id,
                 "position": 0 if last is None else last + 1,
@@ -110,7 +147,7 @@ class GroupStore:
         """True when the link existed and is gone."""
         async with self._sessions.begin() as session:
             changed = await affected(
-                session, delete(GroupChannelRow).where(*_link_is(group_id, channel_id))
+                session, delete(GroupChannelRow).where(*self._link_is(group_id, channel_id))
             )
         return changed == 1
 
@@ -128,7 +165,7 @@ class GroupStore:
             changed = await affected(
                 session,
                 update(GroupChannelRow)
-                .where(*_link_is(group_id, channel_id))
+                .where(*self._link_is(group_id, channel_id))
                 .values(healthy=healthy, problem=problem, admins_told=admins_told),
             )
         return changed == 1
@@ -136,46 +173,60 @@ class GroupStore:
     async def _update_group(self, group_id: ChatId, **values: object) -> None:
         async with self._sessions.begin() as session:
             changed = await affected(
-                session, update(GroupRow).where(GroupRow.id == group_id).values(**values)
+                session,
+                update(GroupRow)
+                .where(GroupRow.bot_id == self._scope.bot_id, GroupRow.id == group_id)
+                .values(**values),
             )
             if changed != 1:
                 raise NotFound(f"no group {group_id}")
 
+    def _link_is(self, group_id: ChatId, channel_id: ChatId) -> tuple[ColumnElement[bool], ...]:
+        return (
+            GroupChannelRow.bot_id == self._scope.bot_id,
+            GroupChannelRow.group_id == group_id,
+            GroupChannelRow.channel_id == channel_id,
+        )
 
-_LINK_KEY = ("group_id", "channel_id")
+
+_ID_KEY = ("bot_id", "id")
+_LINK_KEY = ("bot_id", "group_id", "channel_id")
 
 
 def _touched() -> dict[str, object]:
     return {"updated_at": func.now()}
 
 
-def _link_is(
-    group_id: ChatId, channel_id: ChatId
-) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    return (GroupChannelRow.group_id == group_id, GroupChannelRow.channel_id == channel_id)
-
-
 async def _require(
-    session: AsyncSession, row: type[GroupRow] | type[ChannelRow], id_: ChatId, what: str
+    session: AsyncSession,
+    row: type[GroupRow] | type[ChannelRow],
+    bot: int,
+    id_: ChatId,
+    what: str,
 ) -> None:
-    if not await session.scalar(select(exists().where(row.id == id_))):
+    if not await session.scalar(select(exists().where(row.bot_id == bot, row.id == id_))):
         raise NotFound(f"no {what} {id_}")
 
 
-async def _get(session: AsyncSession, group_id: ChatId) -> GroupRules | None:
-    row = await session.get(GroupRow, group_id, populate_existing=True)
+async def _get(session: AsyncSession, bot: int, group_id: ChatId) -> GroupRules | None:
+    row = await session.get(GroupRow, (bot, group_id), populate_existing=True)
     if row is None:
         return None
-    links = await _links(session, (group_id,))
+    links = await _links(session, bot, (group_id,))
     return _rules(row, links[group_id])
 
 
 async def _links(
-    session: AsyncSession, group_ids: Iterable[ChatId] | None
+    session: AsyncSession, bot: int, group_ids: Iterable[ChatId] | None
 ) -> defaultdict[ChatId, list[ChannelLink]]:
     query = (
         select(GroupChannelRow, ChannelRow)
-        .join(ChannelRow, ChannelRow.id == GroupChannelRow.channel_id)
+        .join(
+            ChannelRow,
+            (ChannelRow.bot_id == GroupChannelRow.bot_id)
+            & (ChannelRow.id == GroupChannelRow.channel_id),
+        )
+        .where(GroupChannelRow.bot_id == bot)
         .order_by(GroupChannelRow.group_id, GroupChannelRow.position, GroupChannelRow.id)
     )
     if group_ids is not None:

@@ -6,6 +6,7 @@ reconfigures the application's logging. `migrations/env.py` runs on the connecti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -35,8 +36,7 @@ class MigrationError(Exception):
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: _upgrade(alembic_config(engine, sync), sync, revision))
+    await _migrate(engine, lambda sync: _upgrade(alembic_config(engine, sync), sync, revision))
 
 
 def _upgrade(config: Config, sync: Connection, revision: str) -> None:
@@ -54,8 +54,25 @@ def _upgrade(config: Config, sync: Connection, revision: str) -> None:
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.downgrade(alembic_config(engine, sync), revision))
+    await _migrate(engine, lambda sync: command.downgrade(alembic_config(engine, sync), revision))
+
+
+async def _migrate(engine: AsyncEngine, run: Callable[[Connection], None]) -> None:
+    """Run migrations in one transaction. On SQLite, with foreign keys off meanwhile: batch
+    mode rebuilds a table by copying it and dropping the original, and that drop would
+    cascade into the rows that refer to it (Alembic's advice for SQLite)."""
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # before any write: SQLite ignores this pragma inside a transaction
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            await conn.run_sync(run)
+            await conn.commit()
+        finally:
+            if sqlite:
+                await conn.rollback()
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
 
 
 async def current(engine: AsyncEngine) -> str | None:

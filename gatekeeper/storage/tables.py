@@ -1,5 +1,10 @@
 """The schema: groups, channels and the links between them, the bot's mutes, the audit trail.
 
+Every row belongs to one bot (`bot_id`, the bot's user id): bots sharing a database never see
+each other's groups, channels or mutes. Rows written before bots were told apart carry bot id 0
+until the first bot to start claims them. `access_hash` is what this bot must send Telegram to
+name a user or channel it learnt about (stored, so a lost or stale session file strands no one).
+
 Ids are Telethon's marked peer ids (users positive, chats -100xxxxxxxxxx), so every id column is a
 BIGINT. Unix times the domain hands us as floats (`imposed_at`, audit `at`) are stored as DOUBLE
 PRECISION so they round-trip exactly; bookkeeping timestamps (`created_at`, `updated_at`) are set
@@ -17,7 +22,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Double,
-    ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -48,9 +53,14 @@ def _now_column() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+def _bot_id_column() -> Mapped[int]:
+    return mapped_column(BigInteger, primary_key=True, autoincrement=False, server_default="0")
+
+
 class GroupRow(Base):
     __tablename__ = "groups"
 
+    bot_id: Mapped[int] = _bot_id_column()
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     title: Mapped[str] = mapped_column(String(255), default="")
     protected: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -59,6 +69,7 @@ class GroupRow(Base):
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
     bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _now_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -68,10 +79,12 @@ class GroupRow(Base):
 class ChannelRow(Base):
     __tablename__ = "channels"
 
+    bot_id: Mapped[int] = _bot_id_column()
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     title: Mapped[str] = mapped_column(String(255))
     username: Mapped[str | None] = mapped_column(String(64))
     invite_link: Mapped[str | None] = mapped_column(Text)
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -81,11 +94,19 @@ class GroupChannelRow(Base):
     """A channel a group requires; `position` keeps the order in which they were linked."""
 
     __tablename__ = "group_channels"
-    __table_args__ = (UniqueConstraint("group_id", "channel_id"),)
+    __table_args__ = (
+        UniqueConstraint("bot_id", "group_id", "channel_id"),
+        ForeignKeyConstraint(
+            ["bot_id", "group_id"], ["groups.bot_id", "groups.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["bot_id", "channel_id"], ["channels.bot_id", "channels.id"]),
+        Index(None, "bot_id", "channel_id"),
+    )
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True)
-    group_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("groups.id", ondelete="CASCADE"))
-    channel_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("channels.id"), index=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    group_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(Integer)
     healthy: Mapped[bool] = mapped_column(Boolean, default=True)
     problem: Mapped[str | None] = mapped_column(Text)
@@ -98,6 +119,7 @@ class RestrictionRow(Base):
 
     __tablename__ = "restrictions"
 
+    bot_id: Mapped[int] = _bot_id_column()
     group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(
         BigInteger, primary_key=True, autoincrement=False, index=True
@@ -107,13 +129,15 @@ class RestrictionRow(Base):
     imposed_at: Mapped[float] = mapped_column(Double)  # unix seconds
     missing: Mapped[list[int]] = mapped_column(JSON)  # channel ids the member had not joined
     notice_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)  # the muted member's
 
 
 class AuditRow(Base):
     __tablename__ = "audit"
-    __table_args__ = (Index(None, "group_id", "at"),)
+    __table_args__ = (Index(None, "bot_id", "group_id", "at"),)
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
     at: Mapped[float] = mapped_column(Double)  # unix seconds
     group_id: Mapped[int | None] = mapped_column(BigInteger)
     user_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from gatekeeper.services.ports import UserUnreachable as UserUnreachable
 from gatekeeper.telegram.keyboards import notice_buttons
 from gatekeeper.telegram.pacing import GroupBudget, Pacer
 from gatekeeper.telegram.participants import standing_of, to_chat_banned_rights
+from gatekeeper.telegram.peers import Peers
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -77,8 +78,10 @@ class Gateway:
         clock: Clock,
         *,
         pacer: Pacer | None = None,
+        known: Mapping[int, int] | None = None,
     ) -> None:
         self.client = client
+        self._peers = Peers(self._input_entity, known if known is not None else {})
         self._metrics = metrics
         self._clock = clock
         self.pacer = pacer or Pacer(clock, metrics)
@@ -105,10 +108,7 @@ class Gateway:
         member"); UserUnreachable when Telegram knows nothing of the user.
         """
         chat = await self._input_chat(chat_id)
-        try:
-            user = await self._input_entity(user_id)
-        except ValueError as error:
-            raise UserUnreachable(f"unknown user {user_id}") from error
+        user = await self._input_user(user_id)
         request = functions.channels.GetParticipantRequest(chat, user)
         try:
             result = await self._call("GetParticipant", lambda: self.client(request))
@@ -119,17 +119,31 @@ class Gateway:
         except BROKEN_LINK_ERRORS as error:
             raise ChatUnreachable(explain(error)) from error
         standing = standing_of(result.participant)
-        if any(getattr(u, "bot", False) and u.id == user_id for u in result.users):
-            standing = replace(standing, is_bot=True)
+        for found in result.users:
+            if found.id == user_id:
+                access_hash = getattr(found, "access_hash", None)
+                standing = replace(
+                    standing, is_bot=bool(getattr(found, "bot", False)), access_hash=access_hash
+                )
         return standing
+
+    async def _input_user(self, user_id: int) -> Any:
+        try:
+            return await self._peers.input_peer(user_id)
+        except ValueError as error:
+            raise UserUnreachable(f"unknown user {user_id}") from error
 
     async def _input_chat(self, chat_id: int) -> Any:
         try:
-            return await self._input_entity(chat_id)
+            return await self._peers.input_peer(chat_id)
         except ValueError as error:
             raise ChatUnreachable("I cannot find that chat") from error
         except BROKEN_LINK_ERRORS as error:
             raise ChatUnreachable(explain(error)) from error
+
+    async def access_hash(self, peer_id: int) -> int | None:
+        """The access hash this bot names a user or chat by, if it knows one (for storage)."""
+        return await self._peers.access_hash(peer_id)
 
     async def restrict(self, group_id: int, user_id: int, rights: BannedRights) -> bool:
         """Set a member's banned rights; False if Telegram refuses because they are an admin.
@@ -138,7 +152,9 @@ class Gateway:
         PARTICIPANT_ID_INVALID): that says nothing about them being an admin.
         """
         request = functions.channels.EditBannedRequest(
-            group_id, user_id, to_chat_banned_rights(rights)
+            await self._input_chat(group_id),
+            await self._input_user(user_id),
+            to_chat_banned_rights(rights),
         )
         try:
             await self._call("EditBanned", lambda: self.client(request))
@@ -154,9 +170,12 @@ class Gateway:
         if not message_ids:
             return
         try:
+            chat = await self._input_chat(chat_id)
             await self._call(
-                "DeleteMessages", lambda: self.client.delete_messages(chat_id, list(message_ids))
+                "DeleteMessages", lambda: self.client.delete_messages(chat, list(message_ids))
             )
+        except ChatUnreachable as error:
+            log.info("delete_refused", chat_id=chat_id, reason=str(error))
         except (errors.MessageDeleteForbiddenError, *BROKEN_LINK_ERRORS) as error:
             log.info("delete_refused", chat_id=chat_id, reason=explain(error))
 
@@ -175,10 +194,11 @@ class Gateway:
         """
         keyboard = notice_buttons(buttons.channels, buttons.verify_data) if buttons else None
         try:
+            peer = await self._peers.input_peer(chat_id)
             message = await self._call(
                 "SendMessage",
                 lambda: self.client.send_message(
-                    chat_id,
+                    peer,
                     text,
                     buttons=keyboard,
                     reply_to=reply_to,
@@ -186,7 +206,12 @@ class Gateway:
                     parse_mode="html" if html else None,
                 ),
             )
-        except (*BROKEN_LINK_ERRORS, errors.UserIsBlockedError, errors.InputUserDeactivatedError):
+        except (
+            *BROKEN_LINK_ERRORS,
+            errors.UserIsBlockedError,
+            errors.InputUserDeactivatedError,
+            ValueError,
+        ):
             log.info("send_refused", chat_id=chat_id)
             return None
         return int(message.id)
@@ -194,7 +219,8 @@ class Gateway:
     async def first_name(self, user_id: int) -> str | None:
         """A user's first name, for addressing them (None if Telegram will not say)."""
         try:
-            user = await self._call("GetUsers", lambda: self.client.get_entity(user_id))
+            peer = await self._peers.input_peer(user_id)
+            user = await self._call("GetUsers", lambda: self.client.get_entity(peer))
         except (errors.RPCError, ValueError):
             return None
         name = getattr(user, "first_name", None)
@@ -202,11 +228,10 @@ class Gateway:
 
     async def admins(self, group_id: int) -> dict[int, Standing]:
         """The group's creator and admins, by user id."""
+        group = await self._input_chat(group_id)
         participants = await self._call(
             "GetParticipants",
-            lambda: self.client.get_participants(
-                group_id, filter=types.ChannelParticipantsAdmins()
-            ),
+            lambda: self.client.get_participants(group, filter=types.ChannelParticipantsAdmins()),
         )
         found: dict[int, Standing] = {}
         for user in participants:
@@ -239,7 +264,7 @@ class Gateway:
 
     async def linked_chat(self, chat_id: int) -> int | None:
         """The marked id of the discussion group/channel linked to this chat, if any."""
-        request = functions.channels.GetFullChannelRequest(chat_id)
+        request = functions.channels.GetFullChannelRequest(await self._input_chat(chat_id))
         try:
             full = await self._call("GetFullChannel", lambda: self.client(request))
         except BROKEN_LINK_ERRORS as error:
@@ -290,9 +315,12 @@ class Gateway:
         )
 
     async def export_invite(self, chat_id: int) -> str | None:
-        request = functions.messages.ExportChatInviteRequest(chat_id)
         try:
+            request = functions.messages.ExportChatInviteRequest(await self._input_chat(chat_id))
             invite = await self._call("ExportChatInvite", lambda: self.client(request))
+        except ChatUnreachable as error:
+            log.info("invite_refused", chat_id=chat_id, reason=str(error))
+            return None
         except (*BROKEN_LINK_ERRORS, errors.RightForbiddenError) as error:
             log.info("invite_refused", chat_id=chat_id, reason=explain(error))
             return None

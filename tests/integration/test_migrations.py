@@ -18,7 +18,8 @@ from gatekeeper.storage.engine import create_engine
 from gatekeeper.storage.tables import metadata
 
 OUR_TABLES = {"groups", "channels", "group_channels", "restrictions", "audit"}
-HEAD = "0002"
+HEAD = "0003"
+BOT = 6_100_000_001
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -72,6 +73,7 @@ async def test_the_migrated_schema_is_exactly_what_the_models_describe(database_
 async def test_opening_storage_on_a_fresh_database_migrates_it_to_head(database_url: str) -> None:
     async with await Storage.open(database_url) as storage:
         assert await migrate.current(storage.engine) == HEAD
+        await storage.bind(BOT)
         rules = await storage.groups.ensure_group(-1001000000001, "Readers", None)
         assert rules.group_id == -1001000000001
 
@@ -80,9 +82,11 @@ async def test_opening_storage_twice_leaves_an_up_to_date_database_alone(
     database_url: str,
 ) -> None:
     async with await Storage.open(database_url) as storage:
+        await storage.bind(BOT)
         await storage.groups.ensure_group(-1001000000001, "Readers", None)
     async with await Storage.open(database_url) as storage:
         assert await migrate.current(storage.engine) == HEAD
+        await storage.bind(BOT)
         assert [g.title for g in await storage.groups.load_all()] == ["Readers"]
 
 
@@ -134,6 +138,7 @@ async def test_groups_stored_before_bot_state_read_as_guarded_and_survive_a_down
             )
         await migrate.upgrade(engine)
         storage = Storage.on(engine)
+        await storage.bind(BOT)
         (rules,) = await storage.groups.load_all()
         assert rules.bot_state is BotState.OK
         await storage.groups.set_bot_state(rules.group_id, BotState.REMOVED)
@@ -145,3 +150,54 @@ async def test_groups_stored_before_bot_state_read_as_guarded_and_survive_a_down
         assert titles == ["Readers"]
     finally:
         await engine.dispose()
+
+
+async def _insert_0001_rows(engine: AsyncEngine) -> None:
+    """What a bot left in the database before rows named their bot."""
+    async with engine.begin() as conn:
+        for statement in (
+            "INSERT INTO groups (id, title, protected, on_violation, notice_ttl)"
+            " VALUES (-1001, 'Readers', true, 'delete_and_mute', 120)",
+            "INSERT INTO channels (id, title, username) VALUES (-1002, 'News', 'news')",
+            "INSERT INTO group_channels (group_id, channel_id, position, healthy, admins_told)"
+            " VALUES (-1001, -1002, 0, true, false)",
+            "INSERT INTO restrictions (group_id, user_id, previous_flags, imposed_at, missing)"
+            " VALUES (-1001, 77, '[]', 1.5, '[-1002]')",
+            "INSERT INTO audit (at, group_id, user_id, action, detail)"
+            " VALUES (1.5, -1001, 77, 'mute', '{}')",
+        ):
+            await conn.execute(text(statement))
+
+
+async def test_rows_from_before_bot_ids_go_to_the_first_bot_and_survive_a_downgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0001")
+        await _insert_0001_rows(engine)
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+    async with await Storage.open(database_url) as first:
+        await first.bind(BOT)
+        (rules,) = await first.groups.load_all()
+        assert (rules.group_id, rules.protected, rules.channel_ids) == (-1001, True, (-1002,))
+        assert [(r.group_id, r.user_id) for r in await first.restrictions.all()] == [(-1001, 77)]
+    async with await Storage.open(database_url) as second:
+        await second.bind(BOT + 1)
+        assert await second.groups.load_all() == []
+        assert await second.restrictions.all() == []
+    async with await Storage.open(database_url) as first_again:
+        await first_again.bind(BOT)
+        assert len(await first_again.groups.load_all()) == 1
+
+        await migrate.downgrade(first_again.engine, "0001")
+        async with first_again.engine.connect() as conn:
+            links = await conn.execute(text("SELECT group_id, channel_id FROM group_channels"))
+            assert [tuple(row) for row in links] == [(-1001, -1002)]
+            mutes = await conn.execute(text("SELECT group_id, user_id FROM restrictions"))
+            assert [tuple(row) for row in mutes] == [(-1001, 77)]
+            audit = await conn.execute(text("SELECT action FROM audit"))
+            assert [row[0] for row in audit] == ["mute"]

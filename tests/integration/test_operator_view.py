@@ -63,5 +63,5 @@ def test_migrate_command_moves_the_schema_up_and_down(
     assert main(["migrate", "base", "--down"]) == 0
     assert main(["migrate"]) == 0
     err = capsys.readouterr().err
-    assert err.count("database at revision 0002") == 2
+    assert err.count("database at revision 0003") == 2
     assert "database at revision base" in err

@@ -69,7 +69,7 @@ async def test_the_bot_keeps_guarding_when_redis_is_unreachable(tmp_path: Path) 
         await stage.stop()
 
 
-async def test_a_change_announced_by_another_bot_on_the_same_redis_is_heeded(
+async def test_a_change_announced_by_another_process_of_this_bot_is_heeded(
     redis_stage: Stage, redis_url: str
 ) -> None:
     stage = redis_stage
@@ -78,13 +78,13 @@ async def test_a_change_announced_by_another_bot_on_the_same_redis_is_heeded(
     await say(stage, stage.alice, stage.group, "known subscriber")
     assert stage.group.can_write(stage.alice)
 
-    # Another process sharing this Redis learns that she left (and this bot does not).
+    # Another process of this bot, sharing the Redis, learns that she left (this one does not).
     with stage.updates_lost():
         stage.alice.leave(stage.news)
     connection = Redis.from_url(redis_url)
     other = MembershipCache(
         MembershipMemory(100, 3600, 300, stage.clock),
-        RedisMembership(connection, member_ttl=3600, non_member_ttl=300),
+        RedisMembership(connection, prefix=_prefix_of(stage), member_ttl=3600, non_member_ttl=300),
     )
     await other.store(stage.news.peer_id, stage.alice.id, Verdict.NOT_MEMBER, announce=True)
     await connection.aclose()
@@ -93,3 +93,8 @@ async def test_a_change_announced_by_another_bot_on_the_same_redis_is_heeded(
     await say(stage, stage.alice, stage.group, "still here?")
 
     assert not stage.group.can_write(stage.alice)
+
+
+def _prefix_of(stage: Stage) -> str:
+    assert stage.app is not None and stage.app.cache.shared is not None
+    return stage.app.cache.shared.prefix

@@ -26,6 +26,7 @@ OTHER_GROUP = -1001700000000002
 NEWS = Channel(id=-1002900000000001, title="News", username="news_channel")
 PRIVATE = Channel(id=-1001100000000009, title="Backstage", invite_link="https://t.me/+AbCdEf")
 EXTRA = Channel(id=-1001500000000005, title="Extra")
+BOT = 6_100_000_001
 ALICE = 5_000_000_001
 BOB = 7_300_000_002
 MUTED_AT = 1_767_225_600.123456
@@ -34,6 +35,7 @@ MUTED_AT = 1_767_225_600.123456
 @pytest.fixture
 async def storage(database_url: str) -> AsyncIterator[Storage]:
     async with await Storage.open(database_url) as opened:
+        await opened.bind(BOT)
         yield opened
 
 
@@ -94,17 +96,20 @@ async def test_a_protected_group_reads_back_its_settings_after_a_restart(
 ) -> None:
     settings = GroupSettings(on_violation=OnViolation.MUTE, notice_ttl=3600)
     async with await Storage.open(database_url) as storage:
+        await storage.bind(BOT)
         await storage.groups.ensure_group(GROUP, "Readers' chat", None)
         await storage.groups.save_settings(GROUP, settings)
         await storage.groups.set_protected(GROUP, True)
 
     async with await Storage.open(database_url) as storage:
+        await storage.bind(BOT)
         (rules,) = await storage.groups.load_all()
     assert rules.protected is True
     assert rules.settings == settings
     assert rules.settings.on_violation is OnViolation.MUTE
 
     async with await Storage.open(database_url) as storage:
+        await storage.bind(BOT)
         await storage.groups.set_protected(GROUP, False)
         rules_after = await storage.groups.get(GROUP)
     assert rules_after is not None
