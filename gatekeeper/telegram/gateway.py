@@ -284,20 +284,32 @@ class Gateway:
         return found
 
     async def _entities(self, batch: list[int]) -> list[Any]:
+        peers: list[Any] = []
+        for chat_id in batch:
+            try:
+                peers.append(await self._peers.input_peer(chat_id))
+            except ValueError as error:  # neither the session nor storage can name it
+                log.info("channels_unknown", chat_id=chat_id, reason=str(error))
+        if not peers:
+            return []
+
         async def read() -> list[Any]:
-            return list(await self.client.get_entity(batch))
+            return list(await self.client.get_entity(peers))
 
         try:
             return await self._call("GetChannels", read)
-        except ValueError as error:  # not in the session's cache: nothing to ask with
-            log.info("channels_unknown", chats=batch, reason=str(error))
         except BROKEN_LINK_ERRORS as error:
             log.info("channels_unreadable", chats=batch, reason=explain(error))
         return []
 
     async def invite_revoked(self, chat_id: int, link: str) -> bool:
         """Whether an invite link the bot made no longer works (revoked or expired)."""
-        request = functions.messages.GetExportedChatInviteRequest(chat_id, link)
+        try:
+            chat = await self._input_chat(chat_id)
+        except ChatUnreachable as error:
+            log.info("invite_unreadable", chat_id=chat_id, reason=str(error))
+            return False
+        request = functions.messages.GetExportedChatInviteRequest(chat, link)
         try:
             found = await self._call("GetExportedChatInvite", lambda: self.client(request))
         except (errors.InviteHashExpiredError, errors.InviteHashInvalidError):
