@@ -99,6 +99,13 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def bot_id(self) -> int | None:
+        """The bot's user id, the number a bot token starts with (its rows in the database)."""
+        if self.bot_token is None:
+            return None
+        return int(self.bot_token.get_secret_value().partition(":")[0])
+
+    @property
     def session_path(self) -> Path:
         return self.sessions_dir / f"{self.session}.session"
 

@@ -21,6 +21,7 @@ INVITE_FIX = "give the bot 'Invite users via link' in the channel, for the join 
 async def rights_findings(settings: Settings, client: TelegramClient, bot_id: int) -> list[Finding]:
     storage = Storage.on(create_engine(settings.database_url))
     try:
+        await storage.bind(bot_id)
         groups = [g for g in await storage.groups.load_all() if g.protected]
     except Exception as error:
         return [fail("groups", f"cannot read them: {type(error).__name__}", "see database")]

@@ -20,6 +20,9 @@ async def gather(settings: Settings, recent: int = RECENT) -> dict[str, Any]:
     """Read from the database alone: works while the bot runs, or without Telegram."""
     storage = Storage.on(create_engine(settings.database_url))
     try:
+        if settings.bot_id is None:
+            raise ValueError("the bot token names the bot whose records to read")
+        await storage.bind(settings.bot_id)
         groups: list[dict[str, Any]] = []
         muted = Counter(r.group_id for r in await storage.restrictions.all())
         for rules in await storage.groups.load_all():

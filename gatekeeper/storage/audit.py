@@ -53,7 +53,7 @@ class AuditLog:
         """The group's latest `limit` entries, newest first."""
         query = (
             select(AuditRow)
-            .where(AuditRow.group_id == group_id)
+            .where(AuditRow.bot_id == self._scope.bot_id, AuditRow.group_id == group_id)
             .order_by(AuditRow.at.desc(), AuditRow.id.desc())
             .limit(limit)
         )
@@ -75,7 +75,7 @@ class AuditLog:
         """How many entries the group has, by action."""
         query = (
             select(AuditRow.action, func.count())
-            .where(AuditRow.group_id == group_id)
+            .where(AuditRow.bot_id == self._scope.bot_id, AuditRow.group_id == group_id)
             .group_by(AuditRow.action)
         )
         async with self._sessions() as session:

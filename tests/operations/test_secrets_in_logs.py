@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from gatekeeper.observability.logging import configure_logging
 from gatekeeper.settings import Settings
+from gatekeeper.sim import SimUser
 from gatekeeper.sim.stage import Stage
 from tests.conftest import fresh_postgres_database
 from tests.scenarios.helpers import guarded, notices_for, say
@@ -22,8 +23,8 @@ REDIS_PASSWORD = "redis-Pa55word-never-logged"
 
 
 class SecretStage(Stage):
-    def settings(self) -> Settings:
-        return super().settings().model_copy(update={"api_hash": API_HASH})
+    def settings(self, bot: SimUser | None = None) -> Settings:
+        return super().settings(bot).model_copy(update={"api_hash": API_HASH})
 
 
 def with_password(url: str, user: str, password: str) -> str:
