@@ -12,6 +12,8 @@ import sys
 from gatekeeper.cli import bench, demo, doctor, login, migrate, run, stats
 from gatekeeper.cli.command import Command
 from gatekeeper.settings import SettingsError, load_settings
+from gatekeeper.storage.migrate import MigrationError
+from gatekeeper.telegram.client import SessionFileError
 
 COMMANDS: tuple[Command, ...] = (
     run.COMMAND,
@@ -68,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         return command.run(args, settings)
+    except (SessionFileError, MigrationError) as error:
+        # Each says which file or database and what to do: one line, not a traceback.
+        print(f"gatekeeper: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -92,3 +92,21 @@ def test_a_failing_install_step_shows_the_end_of_its_output_and_stops(
     err = capsys.readouterr().err
     assert "ERROR: no matching distribution" in err
     assert "\n99\n" in err and "\n50\n" not in err  # the tail, not everything
+
+
+def test_a_corrupt_session_file_gets_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sessions").mkdir()
+    (tmp_path / "sessions" / "gatekeeper.session").write_bytes(b"not a database at all" * 50)
+    monkeypatch.setenv("GATEKEEPER_API_ID", "1")
+    monkeypatch.setenv("GATEKEEPER_API_HASH", "0" * 32)
+    monkeypatch.setenv("GATEKEEPER_BOT_TOKEN", "1:x")
+    monkeypatch.setenv("GATEKEEPER_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/g.db")
+    monkeypatch.setenv("GATEKEEPER_HEALTH_PORT", "-1")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gatekeeper: ") and "gatekeeper.session" in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
