@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,7 @@ class UpdateHub:
     def difference(self, bot_id: int, pts: int, qts: int) -> Any:
         bot = self.world.users[bot_id]
         messages = [u.message for p, u in bot.private_log if p > pts]
-        other: list[Any] = [u for q, u in bot.qts_log if q > qts]
+        other: list[Any] = [_without_qts(u) for q, u in bot.qts_log if q > qts]
         for chat in self.world.chats.values():
             if chat.is_participant(bot_id) and chat.log:
                 other.append(types.UpdateChannelTooLong(channel_id=chat.id, pts=chat.pts))
@@ -134,3 +135,11 @@ class UpdateHub:
             users=users,
             final=True,
         )
+
+
+def _without_qts(update: Any) -> Any:
+    """A qts update as getDifference returns it: with qts=0 (the difference's state carries the
+    new qts; seen from Telegram in LonamiWebs/Telethon#3041), so clients apply it as it comes."""
+    caught_up = copy.copy(update)
+    caught_up.qts = 0
+    return caught_up
