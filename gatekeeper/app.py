@@ -25,13 +25,14 @@ from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.presence import Presence
+from gatekeeper.services.reconcile import Reconciler
 from gatekeeper.services.registry import Registry
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
 from gatekeeper.telegram.client import build_client, check_session_owner, protect_session_file
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
-from gatekeeper.telegram.pacing import Pacer
+from gatekeeper.telegram.pacing import Pacer, background
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +66,7 @@ class App:
     cache: MembershipCache
     admin: Admin
     handlers: Handlers
+    reconciler: Reconciler
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
@@ -126,6 +128,7 @@ class App:
             self.cache.shared.bind(bot_id)
         await self.registry.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
+        self.reconciler.bot_id = bot_id
         self.handlers.me_username = me.username
         await self._load_admins()
         self._resume()
@@ -174,7 +177,7 @@ class App:
             self.registry.set_admins(group_id, frozenset(admins))
 
     def _resume(self) -> None:
-        """Pick up what a previous run left: notices to remove, mutes to re-check."""
+        """Pick up what a previous run left: notices to remove; the rest is reconciled."""
         now = self.clock.now()
         for restriction in self.registry.restrictions.values():
             rules = self.registry.rules.get(restriction.group_id)
@@ -182,12 +185,8 @@ class App:
                 ttl = rules.settings.notice_ttl if rules else 0
                 left = max(0.0, restriction.imposed_at + ttl - now)
                 self.notices.delete_later(restriction.group_id, restriction.notice_message_id, left)
-        for group_id in {r.group_id for r in self.registry.restrictions.values()}:
-            rules = self.registry.rules.get(group_id)
-            if rules is not None and not rules.acting:
-                continue  # re-checked when the bot is an admin there again
-            # Members who qualified while the bot was away, or groups unprotected meanwhile.
-            self.spawn(self.gate.recheck_muted(group_id))
+        # Members who qualified or left while the bot was away, groups it lost, links changed.
+        self.spawn(self.reconciler.run_due())
 
     async def sweep(self) -> None:
         """Periodic chores, each on its own so that one failing does not stop the others."""
@@ -197,6 +196,7 @@ class App:
             ("postponed", self.gate.retry_postponed()),
             ("admins", self._load_admins()),
             ("channels", self.links.refresh_due()),
+            ("reconcile", self.reconciler.run_due()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -332,6 +332,17 @@ def build(
     presence = Presence(
         registry, notices, metrics, clock, gate.recheck_muted, lambda w: app_tasks[0].spawn(w)
     )
+    reconciler = Reconciler(
+        gateway,
+        registry,
+        presence,
+        links,
+        gate,
+        enforcer,
+        clock,
+        interval=settings.reconcile_interval,
+        background=background,
+    )
     handlers = Handlers(
         gateway=gateway,
         registry=registry,
@@ -359,6 +370,7 @@ def build(
         cache=cache,
         admin=admin,
         handlers=handlers,
+        reconciler=reconciler,
         redis=redis,
     )
     app_tasks.append(app)

@@ -42,6 +42,7 @@ HINTS: dict[str, str] = {
     "shutdown_grace": "seconds a stop waits for work in flight, e.g. 10",
     "sentry_dsn": "a Sentry DSN like https://key@o0.ingest.sentry.io/0, or leave it unset",
     "sentry_environment": "a Sentry environment name, e.g. production",
+    "reconcile_interval": "seconds between reconciliations with Telegram, e.g. 3600 (0: at start)",
 }
 
 
@@ -74,6 +75,7 @@ class Settings(BaseSettings):
     shutdown_grace: float = Field(default=10.0, ge=0, le=600)
     sentry_dsn: SecretStr | None = None
     sentry_environment: str = "production"
+    reconcile_interval: float = Field(default=3600.0, ge=0)
 
     @field_validator("api_hash")
     @classmethod

@@ -54,6 +54,11 @@ def priority(level: Priority) -> Iterator[None]:
         _priority.reset(token)
 
 
+def background() -> contextlib.AbstractContextManager[None]:
+    """The low priority, for work nobody waits for (reconciliation, re-checks in bulk)."""
+    return priority(Priority.BACKGROUND)
+
+
 def current_priority() -> Priority:
     return _priority.get()
 
