@@ -17,6 +17,11 @@ from gatekeeper.sim.stage import Stage
 from gatekeeper.storage.scratch import scratch_database
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--faults", action="store_true", help="run the fault suite (short runs)")
+    parser.addoption("--soak", action="store_true", help="the fault suite's longer runs")
+
+
 def _require(variable: str) -> str:
     value = os.environ.get(variable)
     if value:

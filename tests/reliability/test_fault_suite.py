@@ -1,0 +1,321 @@
+"""The fault suite: seeded random runs of a group's life while Telegram, Redis and the bot
+itself misbehave; afterwards the simulated world (never the bot's records) must show that every
+promise was kept. The default run is short; `--soak` plays more seeds and longer runs.
+
+Each run prints its seed, the actions by kind, the faults by kind and the violations.
+
+Not yet part of the default run: it still finds open problems (a notice left after its
+member's release when its removal failed or the bot died in between; a chore failing; the
+harness itself: an old client left connected after a kill, its session file still locked).
+Run it with `--faults` (two seeds, 40 steps) or `--soak` (ten seeds, 150 steps).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import socket
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+from telethon import errors
+
+from gatekeeper.app import App
+from gatekeeper.sim import SimUser
+from gatekeeper.sim.errors import SimRefused
+from gatekeeper.sim.stage import Stage
+from gatekeeper.sim.world import CallbackQuery
+from tests.reliability.fault_world import Watch, tally
+from tests.scenarios.helpers import notices_for, protect
+
+METHODS = (
+    "EditBannedRequest",
+    "GetParticipantRequest",
+    "GetParticipantsRequest",
+    "SendMessageRequest",
+    "DeleteMessagesRequest",
+    "SetBotCallbackAnswerRequest",
+    "GetUsersRequest",
+    "GetChannelsRequest",
+    "GetDifferenceRequest",
+    "GetChannelDifferenceRequest",
+)
+ESCAPED = ("handler_failed", "background_task_failed", "chore_failed")
+PATIENCE = 30.0  # real seconds: short flood waits are slept, several may queue up
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on a fixed port, so it can be stopped and started."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.binary, self.directory = binary, directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        self.process = subprocess.Popen(
+            [*args, "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def crash(stage: Stage) -> int:
+    """Kill the bot as SIGKILL would (nothing finished, the session file as it is on disk),
+    then start a new one on the same session and database."""
+    assert stage.app is not None and stage.session is not None
+    on_disk = stage.session.read_bytes() if stage.session.exists() else None
+    app = stage.app
+    app.settings = app.settings.model_copy(update={"shutdown_grace": 0.0})
+    await stage.stop()
+    await gone(stage, app)
+    if on_disk is not None:
+        stage.session.write_bytes(on_disk)  # what disconnect() saved is lost with the process
+    return await supervised_start(stage)
+
+
+async def gone(stage: Stage, app: App) -> None:
+    """The process is gone, and its connection with it (no reconnecting in the background)."""
+    await app.client.disconnect()
+    app.client.session.close()  # a second disconnect opens the session file again
+    stage.sim.detach(app.client._sender)
+
+
+async def supervised_start(stage: Stage) -> int:
+    """Start the bot as a supervisor (systemd, Docker) would: again after a failed start (a
+    fault may hit the log-in itself). How many starts failed."""
+    for failed in range(10):
+        try:
+            await stage.start()
+            return failed
+        except (ConnectionError, errors.RPCError):
+            app = stage.app
+            await stage.stop()
+            if app is not None:
+                await gone(stage, app)
+    raise RuntimeError("the bot never started")
+
+
+class Run:
+    def __init__(self, stage: Stage, seed: int, redis: PrivateRedis) -> None:
+        self.stage, self.redis = stage, redis
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.members = [stage.user(f"Member {i}") for i in range(8)]
+        self.dave = stage.user("Dave")  # an admin with the right to ban
+        self.actions: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+        self.hand_restricted: set[int] = set()
+        self.met: set[int] = set()  # members the bot saw join or speak
+        self.presses: list[CallbackQuery] = []
+        self.watch = Watch(stage)
+
+    async def setup(self) -> None:
+        s = self.stage
+        s.make_admin(s.group)
+        s.make_admin(s.news)
+        for member in [*self.members, self.dave]:
+            member.join(s.group)
+        s.group.promote(self.dave, by=s.carol, ban_users=True, delete_messages=True)
+        for member in self.members[:3]:
+            member.join(s.news)
+        await s.start()
+        await protect(s, s.news)
+        self.watch.install()
+
+    def pick(self, members: list[SimUser]) -> SimUser | None:
+        return self.rng.choice(members) if members else None
+
+    def in_group(self) -> list[SimUser]:
+        return [m for m in self.members if self.stage.group.state.is_participant(m.id)]
+
+    async def act(self) -> str:
+        s, rng = self.stage, self.rng
+        kind = rng.choice(
+            ["message"] * 5
+            + ["join", "leave", "subscribe", "unsubscribe", "press", "press"]
+            + ["command", "hand_restrict", "demote", "admin_speaks"]
+        )
+        inside = self.in_group()
+        outside = [m for m in self.members if m not in inside]
+        who = self.pick(inside)
+        try:
+            if kind == "message" and who is not None and s.group.can_write(who):
+                who.send(s.group, f"hello from {who}")
+                self.met.add(who.id)
+            elif kind == "join" and (newcomer := self.pick(outside)) is not None:
+                newcomer.join(s.group)
+                self.met.add(newcomer.id)
+            elif kind == "leave" and who is not None:
+                who.leave(s.group)
+            elif kind == "subscribe" and (member := self.pick(self.members)) is not None:
+                member.join(s.news)
+            elif kind == "unsubscribe" and (member := self.pick(self.members)) is not None:
+                member.leave(s.news)
+            elif kind == "press" and who is not None:
+                notices = notices_for(s.group, s.bot, who)
+                if notices:
+                    self.presses.append(who.press_nowait(notices[-1]))
+            elif kind == "command":
+                s.carol.send(s.group, "/status")
+            elif kind == "hand_restrict" and who is not None:
+                s.carol.restrict(s.group, who, send_messages=True, send_media=True)
+                self.hand_restricted.add(who.id)
+            elif kind == "demote":
+                if s.group.state.role(self.dave.id).is_admin:
+                    s.group.demote(self.dave, by=s.carol)
+                else:
+                    s.group.promote(self.dave, by=s.carol, ban_users=True, delete_messages=True)
+            elif kind == "admin_speaks":
+                speaker = self.dave if s.group.state.role(self.dave.id).is_admin else s.carol
+                speaker.send(s.group, "an admin speaks")
+            else:
+                return "nothing"
+        except SimRefused:
+            return "refused"
+        return kind
+
+    async def inject(self) -> None:
+        s, rng = self.stage, self.rng
+        roll = rng.random()
+        method = rng.choice(METHODS)
+        if roll < 0.12:
+            s.sim.faults.flood_wait(method, rng.choice([1, 2, 3]), times=rng.randint(1, 3))
+            self.faults["flood_wait_short"] += 1
+        elif roll < 0.2:
+            # Not on the update methods: Telethon then refuses them itself for the whole wait,
+            # in real seconds, which a frozen clock cannot pass (see the report of issue 9).
+            method = rng.choice(METHODS[:-2])
+            s.sim.faults.flood_wait(method, rng.choice([30, 120, 600]))
+            self.faults["flood_wait_long"] += 1
+        elif roll < 0.28:
+            s.sim.faults.error(method, 500, "INTERNAL", times=rng.randint(1, 2))
+            self.faults["rpc_500"] += 1
+        elif roll < 0.34:
+            s.sim.faults.drop_connection(rng.randint(1, 2))
+            self.faults["connection_dropped"] += 1
+        elif roll < 0.38:
+            if self.redis.process is None:
+                self.redis.start()
+                self.faults["redis_started"] += 1
+            else:
+                self.redis.stop()
+                self.faults["redis_stopped"] += 1
+
+    async def pass_time(self, seconds: float) -> None:
+        s = self.stage
+        s.clock.advance(seconds)
+        s.sim.time_passed(seconds)
+        if s.app is not None:
+            await s.app.sweep()
+        await s.settle(patience=PATIENCE)
+
+    async def step(self) -> None:
+        s = self.stage
+        await self.inject()
+        kind = await self.act()
+        self.actions[kind] += 1
+        if self.rng.random() < 0.08:
+            # Within a second of what the bot just saw (a mute, a first sight): no settling.
+            for _ in range(self.rng.randint(0, 20)):
+                await asyncio.sleep(0)
+            self.presses = [q for q in self.presses if q.answered]  # died with the bot
+            self.faults["start_failed"] += await crash(s)
+            self.faults["bot_killed"] += 1
+        else:
+            await s.settle(patience=PATIENCE)
+        await self.pass_time(self.rng.choice([0.5, 2.0, 10.0, 30.0]))
+        self.watch.check_notices(self.members)
+
+    async def finish(self) -> None:
+        """Faults off and time for every wait to be over; then the last word goes to the
+        members: an unsubscribed one who still can write meets the gate when they speak."""
+        s = self.stage
+        s.sim.faults.clear()
+        if self.redis.process is None:
+            self.redis.start()
+        await s.stop()
+        await supervised_start(s)
+        for _ in range(3):
+            await self.pass_time(1200)
+        for member in self.in_group():
+            unsubscribed = not s.news.state.is_participant(member.id)
+            if unsubscribed and member.id in self.met and s.group.can_write(member):
+                member.send(s.group, "still here")
+        await s.settle(patience=PATIENCE)
+        await self.pass_time(61)
+        self.watch.check_notices(self.members)
+        self.watch.check_end(self.members, self.hand_restricted, self.met, s.news)
+        unanswered = sum(not q.answered for q in self.presses)
+        if unanswered:
+            self.watch.violations.append(f"{unanswered} button presses never answered")
+
+
+@pytest.mark.parametrize("seed", range(1, 11))
+async def test_a_seeded_run_keeps_every_promise(
+    seed: int,
+    request: pytest.FixtureRequest,
+    postgres_url: str,
+    private_redis: PrivateRedis,
+    tmp_path: Path,
+) -> None:
+    soak = bool(request.config.getoption("--soak"))
+    if not (soak or request.config.getoption("--faults")):
+        pytest.skip("not yet green (see the module's docstring): run with --faults or --soak")
+    if seed > 2 and not soak:
+        pytest.skip("longer runs: --soak")
+    steps = 150 if soak else 40
+    stage = Stage(
+        postgres_url, session=tmp_path / "bot.session", redis_url=private_redis.url, seed=seed
+    )
+    run = Run(stage, seed, private_redis)
+    with structlog.testing.capture_logs() as logs:
+        try:
+            await run.setup()
+            for _ in range(steps):
+                await run.step()
+            await run.finish()
+        finally:
+            await stage.stop()
+    escaped = [
+        f"{entry['event']} {entry.get('chore') or entry.get('kind') or ''}"
+        for entry in logs
+        if entry["event"] in ESCAPED
+    ]
+    run.watch.violations += [f"an exception escaped: {event}" for event in escaped]
+    print(
+        f"\nseed {seed}: {steps} steps; actions: {tally(run.actions)}; "
+        f"faults: {tally(run.faults)}; bot mutes {run.watch.mutes()}; "
+        f"violations: {len(run.watch.violations)}"
+    )
+    for violation in run.watch.violations:
+        print("  violation:", violation)
+    assert run.watch.violations == []
