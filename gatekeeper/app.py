@@ -21,12 +21,14 @@ from gatekeeper.observability.readiness import database_check, redis_check, tele
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.gate import Gate
+from gatekeeper.services.grace import GraceEnds
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.presence import Presence
 from gatekeeper.services.reconcile import Reconciler
 from gatekeeper.services.registry import Registry
+from gatekeeper.services.removals import Removals
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
 from gatekeeper.telegram.client import build_client, check_session_owner, protect_session_file
@@ -42,6 +44,9 @@ BOT_COMMANDS = (
     ("unprotect", "Turn protection off and release everyone I muted"),
     ("status", "Protection, channel health, muted members"),
     ("settings", "Show or change settings"),
+    ("allow", "Exempt a member: /allow @user, or reply to them"),
+    ("disallow", "End a member's exception"),
+    ("allowed", "List the members exempted"),
     ("help", "How to set me up"),
 )
 SWEEP_INTERVAL = 5.0
@@ -67,6 +72,8 @@ class App:
     admin: Admin
     handlers: Handlers
     reconciler: Reconciler
+    removals: Removals
+    grace: GraceEnds
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
@@ -197,6 +204,8 @@ class App:
             ("admins", self._load_admins()),
             ("channels", self.links.refresh_due()),
             ("reconcile", self.reconciler.run_due()),
+            ("removals", self.removals.sweep()),
+            ("grace", self.grace.sweep()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -371,6 +380,8 @@ def build(
         admin=admin,
         handlers=handlers,
         reconciler=reconciler,
+        removals=Removals(gateway, registry, enforcer, notices, clock, metrics),
+        grace=GraceEnds(registry, gate, clock),
         redis=redis,
     )
     app_tasks.append(app)

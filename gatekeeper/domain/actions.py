@@ -22,6 +22,27 @@ class Mute:
 
 
 @dataclass(frozen=True, slots=True)
+class Warn:
+    """Tell a member without muting them (delete-only, or a warning before the mute); the
+    bot first makes sure they are no admin, as before a mute, so their message is only
+    deleted if it may be. `strike`: an offending message, counted towards the mute."""
+
+    group_id: ChatId
+    user_id: UserId
+    missing: tuple[ChatId, ...]
+    strike: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StartGrace:
+    """A newcomer who lacks a channel may write until `until` (unix time): remember it."""
+
+    group_id: ChatId
+    user_id: UserId
+    until: float
+
+
+@dataclass(frozen=True, slots=True)
 class Release:
     group_id: ChatId
     user_id: UserId
@@ -32,6 +53,7 @@ class SendNotice:
     group_id: ChatId
     user_id: UserId
     channels: tuple[Channel, ...]
+    any_of: bool = False  # one of the channels is enough (the group requires "any")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,4 +71,4 @@ class Recheck:
     fresh: bool = False
 
 
-Action = DeleteMessage | Mute | Release | SendNotice
+Action = DeleteMessage | Mute | Release | SendNotice | StartGrace | Warn

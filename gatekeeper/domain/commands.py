@@ -6,15 +6,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from gatekeeper.domain.model import (
-    MAX_CHANNELS_PER_GROUP,
-    MAX_NOTICE_TTL,
-    MIN_NOTICE_TTL,
-    GroupSettings,
-    OnViolation,
-)
+from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP
 
-COMMANDS = ("start", "help", "protect", "unlink", "unprotect", "status", "settings")
+COMMANDS = (
+    *("start", "help", "protect", "unlink", "unprotect", "status", "settings"),
+    *("allow", "disallow", "allowed"),
+)
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?(?:\s+|$)")
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
@@ -120,36 +117,20 @@ def parse_channel_refs(args: tuple[str, ...]) -> tuple[list[ChannelRef], list[st
     return refs, errors
 
 
-_DURATION = re.compile(r"^(?P<n>\d{1,6})(?P<unit>s|m|h)?$")
-_VIOLATION_WORDS = {
-    "delete": OnViolation.DELETE_AND_MUTE,
-    "delete_and_mute": OnViolation.DELETE_AND_MUTE,
-    "mute": OnViolation.MUTE,
-    "mute_only": OnViolation.MUTE,
-}
-SETTINGS_USAGE = (
-    "Usage: /settings action delete|mute, or /settings notice <seconds, or e.g. 2m, 1h>"
-)
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """How an admin named a member: by @username or by numeric id."""
+
+    text: str
+    username: str | None = None
+    user_id: int | None = None
 
 
-def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettings:
-    """The settings after `/settings <key> <value>`; raises CommandError with how to fix it."""
-    if len(args) != 2:
-        raise CommandError(SETTINGS_USAGE)
-    key, value = args[0].lower(), args[1].lower()
-    if key in ("action", "on_violation"):
-        if value not in _VIOLATION_WORDS:
-            raise CommandError("action must be delete (delete and mute) or mute (mute only)")
-        return GroupSettings(_VIOLATION_WORDS[value], settings.notice_ttl)
-    if key in ("notice", "notice_ttl"):
-        match = _DURATION.match(value)
-        if not match:
-            raise CommandError("notice takes a duration like 90, 90s, 5m or 1h")
-        seconds = int(match.group("n")) * {"s": 1, "m": 60, "h": 3600}[match.group("unit") or "s"]
-        if not MIN_NOTICE_TTL <= seconds <= MAX_NOTICE_TTL:
-            raise CommandError(
-                f"notice must be between {MIN_NOTICE_TTL} seconds "
-                f"and {MAX_NOTICE_TTL // 3600} hours"
-            )
-        return GroupSettings(settings.on_violation, seconds)
-    raise CommandError(SETTINGS_USAGE)
+def parse_user_ref(word: str) -> UserRef:
+    text = _visible(word).strip().rstrip(",")
+    # Lenient on length (short collectible names exist): the look-up decides.
+    if text.startswith("@") and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{2,31}", text[1:]):
+        return UserRef(text, username=text[1:].lower())
+    if re.fullmatch(r"[0-9]{1,19}", text) and 0 < int(text) < 2**63:
+        return UserRef(text, user_id=int(text))
+    raise CommandError(f"{text}: name a member as @username or by their numeric id")

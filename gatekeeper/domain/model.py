@@ -37,12 +37,63 @@ class OnViolation(StrEnum):
 
     DELETE_AND_MUTE = "delete_and_mute"
     MUTE = "mute"
+    DELETE = "delete_only"  # the message goes and the notice shows; nobody is muted
+
+
+class Require(StrEnum):
+    """Which of a group's channels a member must have joined."""
+
+    ALL = "all"
+    ANY = "any"
+
+
+class OnLeave(StrEnum):
+    """When a member who leaves a required channel meets the gate."""
+
+    NOW = "now"  # muted (and told) at once
+    NEXT_MESSAGE = "next-message"  # quietly: when they next speak
+
+
+class GraceMode(StrEnum):
+    """When a newcomer's grace period is over: muted then (strict) or when they write."""
+
+    STRICT = "strict"
+    LENIENT = "lenient"
+
+
+MAX_WARN_FIRST = 10
+MIN_GRACE = 60
+MAX_GRACE = 7 * 24 * 3600
+MIN_KICK_AFTER = 60
+MAX_KICK_AFTER = 366 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
 class GroupSettings:
     on_violation: OnViolation = OnViolation.DELETE_AND_MUTE
     notice_ttl: int = 120  # seconds a notice stays before the bot deletes it
+    require: Require = Require.ALL
+    kick_after: int | None = None  # seconds muted by the bot before removal; None: never
+    warn_first: int = 0  # offending messages only deleted (with a notice) before a mute
+    on_leave: OnLeave = OnLeave.NOW
+    grace: int | None = None  # seconds a newcomer who lacks a channel is not muted; None: off
+    grace_mode: GraceMode = GraceMode.LENIENT
+
+
+@dataclass(frozen=True, slots=True)
+class MemberNote:
+    """What the bot keeps about one member of one group besides a mute."""
+
+    group_id: ChatId
+    user_id: UserId
+    strikes: int = 0  # offending messages let off with a warning (/settings warn N)
+    exempt: bool = False  # an admin's /allow: never gated in this group
+    label: str | None = None  # how the admin named them, for /allowed
+    grace_until: float | None = None  # a newcomer's grace (unix time); kept: granted once
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.strikes and not self.exempt and self.grace_until is None
 
 
 @dataclass(frozen=True, slots=True)

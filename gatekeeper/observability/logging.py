@@ -64,6 +64,7 @@ ACTION_LINES: dict[str, tuple[str, str]] = {
     "notice": ("notice", "told the muted member which channels to join"),
     "action_postponed": ("postpone", "Telegram asked the bot to wait"),
     "action_failed": ("fail", "Telegram refused"),
+    "kick": ("kick", "muted by the bot for the group's kick time (/settings kick)"),
 }
 _ACTION_REPR = re.compile(
     r"^(?P<kind>\w+)\(group_id=(?P<group>-?\d+)(?:.*?(?:user_id|author_id)=(?P<member>\d+))?"

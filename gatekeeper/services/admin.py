@@ -7,13 +7,10 @@ from collections.abc import Awaitable, Callable
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.commands import (
-    ChannelRef,
-    CommandError,
-    apply_setting,
-    parse_channel_refs,
-)
-from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules, OnViolation
+from gatekeeper.domain.commands import ChannelRef, CommandError, parse_channel_refs
+from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules
+from gatekeeper.domain.setting_commands import apply_setting, settings_lines, status_line
+from gatekeeper.services.exceptions import Exceptions
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
@@ -46,6 +43,7 @@ class Admin:
         self._spawn = spawn
         self._linked_checked: dict[ChatId, float] = {}
         self.bot_id = 0
+        self.exceptions = Exceptions(gateway, registry, gate, clock)
 
     async def refresh_group(self, group_id: ChatId, title: str) -> GroupRules:
         """Record the group, its linked channel and its admins."""
@@ -247,11 +245,13 @@ class Admin:
             )
         if rules.linked_channel_id is not None:
             lines.append(await self._comments_line(group_id))
+        lines.append(status_line(rules.settings))
         lines.append("Channels:")
         for link in rules.links:
             health = "✅ healthy" if link.healthy else f"⚠️ {link.problem or 'unreachable'}"
             lines.append(f"• {link.channel.label}: {health}")
         lines.append(f"Muted by me: {len(self._registry.restrictions_in(group_id))}")
+        lines.append(f"Exceptions (/allowed): {len(self._registry.allowed_in(group_id))}")
         seen = len(self._registry.verified.get(group_id, ()))
         lines.append(f"Seen subscribed since I last started: {seen}")
         return "\n".join(lines)
@@ -279,13 +279,4 @@ class Admin:
                 return str(error)
             await self._registry.storage.groups.save_settings(group_id, current)
             await self._registry.refresh(group_id)
-        action = (
-            "delete the message and mute"
-            if current.on_violation is OnViolation.DELETE_AND_MUTE
-            else "mute only (the message stays)"
-        )
-        return (
-            ("Saved.\n" if args else "")
-            + f"Settings:\n• action on a non-subscriber: {action}  (/settings action delete|mute)\n"
-            + f"• notice lifetime: {current.notice_ttl}s  (/settings notice 2m)"
-        )
+        return "\n".join([*(["Saved."] if args else []), "Settings:", *settings_lines(current)])

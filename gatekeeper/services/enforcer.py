@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import Enum
 from weakref import WeakValueDictionary
 
@@ -11,10 +12,21 @@ import structlog
 
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.clock import Clock
-from gatekeeper.domain.actions import Action, DeleteMessage, Mute, Recheck, Release, SendNotice
-from gatekeeper.domain.model import Restriction, Verdict
+from gatekeeper.domain import policy
+from gatekeeper.domain.actions import (
+    Action,
+    DeleteMessage,
+    Mute,
+    Recheck,
+    Release,
+    SendNotice,
+    StartGrace,
+    Warn,
+)
+from gatekeeper.domain.model import Restriction
 from gatekeeper.domain.rights import current, muted
 from gatekeeper.domain.safety import MuteCall, judge_mute, may_lift
+from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
@@ -36,6 +48,7 @@ class MuteOutcome(Enum):
     NOT_OURS = "not_ours"  # already restricted by an admin: left alone
     POSTPONED = "postponed"  # Telegram made the mute wait; the author is not an admin
     UNSURE = "unsure"  # Telegram made the check of the author wait: nothing is done yet
+    WARNED = "warned"  # delete-only: told, not muted (the author is no admin)
 
 
 class Enforcer:
@@ -112,7 +125,7 @@ class Enforcer:
         batch: list[Work] = [action]
         if isinstance(action, Release):
             batch = [Recheck(action.group_id, action.user_id)]  # decided again when it is time
-        elif isinstance(action, Mute):
+        elif isinstance(action, Mute | Warn):
             key = (action.group_id, action.user_id)
             # Waiting on the author's standing means we do not know yet whether they are an
             # admin: their message waits too. Waiting on the mute itself, it can go now.
@@ -163,6 +176,11 @@ class Enforcer:
             outcomes[(action.group_id, action.user_id)] = outcome
             if outcome is MuteOutcome.UNREACHABLE:
                 self._metrics.decision("failed")
+        elif isinstance(action, Warn):
+            outcomes[(action.group_id, action.user_id)] = await self._warn(action)
+        elif isinstance(action, StartGrace):
+            note = self._registry.note(action.group_id, action.user_id)
+            await self._registry.save_note(replace(note, grace_until=action.until))
         elif isinstance(action, DeleteMessage):
             author = outcomes.get((action.group_id, action.author_id or 0))
             if author not in (MuteOutcome.SPARED, MuteOutcome.UNSURE):
@@ -173,7 +191,8 @@ class Enforcer:
             key = (action.group_id, action.user_id)
             mute = outcomes.get(key)
             # A notice retried on its own (its send was flood-waited) goes if the mute stands.
-            if mute is MuteOutcome.MUTED or (mute is None and self._registry.restriction(*key)):
+            told = mute in (MuteOutcome.MUTED, MuteOutcome.WARNED)
+            if told or (mute is None and self._registry.restriction(*key)):
                 await self._notice(action, name, reply_to)
         else:
             await self.release(action.group_id, action.user_id)
@@ -182,11 +201,22 @@ class Enforcer:
         async with self.lock(action.group_id, action.user_id):
             return await self._mute(action)
 
-    async def _mute(self, action: Mute) -> MuteOutcome:
-        """Mute a member, unless the policy spares them where they stand now."""
+    async def _warn(self, action: Warn) -> MuteOutcome:
+        """Delete-only: the author is told (and their message goes) unless they may write."""
+        judged = await self._judge(action)
+        if isinstance(judged, MuteOutcome):
+            return judged
+        if action.strike:
+            group_id, user_id = action.group_id, action.user_id
+            await self._registry.set_strikes(
+                group_id, user_id, self._registry.strikes(group_id, user_id) + 1
+            )
+        self._metrics.decision("warn")
+        return MuteOutcome.WARNED
+
+    async def _judge(self, action: Mute | Warn) -> MuteOutcome | Standing:
+        """The author's standing if they may be muted (or warned), else why not."""
         group_id, user_id = action.group_id, action.user_id
-        if self._registry.restriction(group_id, user_id) is not None:
-            return MuteOutcome.ALREADY
         if self._satisfied(action):
             return MuteOutcome.SPARED  # they joined while the decision was being made
         if self._clock.now() - self._gone.get((group_id, user_id), float("-inf")) < GONE_TTL:
@@ -202,8 +232,16 @@ class Enforcer:
             self._registry.set_admin(group_id, user_id, True)
         if call is MuteCall.GONE:
             self._gone[(group_id, user_id)] = self._clock.now()
-        if call is not MuteCall.MUTE:
-            return _OUTCOMES[call]
+        return standing if call is MuteCall.MUTE else _OUTCOMES[call]
+
+    async def _mute(self, action: Mute) -> MuteOutcome:
+        """Mute a member, unless the policy spares them where they stand now."""
+        group_id, user_id = action.group_id, action.user_id
+        if self._registry.restriction(group_id, user_id) is not None:
+            return MuteOutcome.ALREADY
+        standing = await self._judge(action)
+        if isinstance(standing, MuteOutcome):
+            return standing
         previous = current(standing.rights, self._clock.now())
         # Recorded first: a mute the bot could not record would be one it never lifts.
         restriction = Restriction(group_id, user_id, previous, self._clock.now(), action.missing)
@@ -244,11 +282,11 @@ class Enforcer:
         for key in [k for k, at in self._gone.items() if now - at >= GONE_TTL]:
             del self._gone[key]
 
-    def _satisfied(self, action: Mute) -> bool:
-        return bool(action.missing) and all(
-            self._cache.peek(channel_id, action.user_id) is Verdict.MEMBER
-            for channel_id in action.missing
-        )
+    def _satisfied(self, action: Mute | Warn) -> bool:
+        verdicts = {c: self._cache.peek(c, action.user_id) for c in action.missing}
+        known = {c: v for c, v in verdicts.items() if v is not None}
+        rules = self._registry.rules.get(action.group_id)
+        return policy.joined_meanwhile(rules, action.missing, known)
 
     async def release(self, group_id: int, user_id: int) -> bool:
         """Lift a mute the bot imposed, restoring the member's previous rights exactly."""
@@ -268,6 +306,8 @@ class Enforcer:
             # Someone else changed their rights: that decision stands.
             outcome = "release_taken_over"
         await self._registry.drop_restriction(group_id, user_id)
+        if self._registry.strikes(group_id, user_id):
+            await self._registry.set_strikes(group_id, user_id, 0)  # warned afresh next time
         self._notices.forget_waiting(group_id, user_id)
         await self._notices.remove(group_id, restriction.notice_message_id)
         await self._registry.storage.audit.record(
@@ -281,7 +321,13 @@ class Enforcer:
         rules = self._registry.rules.get(action.group_id)
         ttl = rules.settings.notice_ttl if rules else 120
         message_id = await self._notices.post(
-            action.group_id, action.user_id, name, action.channels, ttl, reply_to=reply_to
+            action.group_id,
+            action.user_id,
+            name,
+            action.channels,
+            ttl,
+            reply_to=reply_to,
+            any_of=action.any_of,
         )
         if message_id is not None:
             await self._registry.set_notice(action.group_id, action.user_id, message_id)

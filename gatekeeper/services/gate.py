@@ -65,6 +65,8 @@ class Gate:
             await self._enforcer.apply(policy.on_message(message, rules, {}))
             return
         user_id = message.sender.peer_id
+        if policy.allowed(self._registry.notes.get((message.group_id, user_id))):
+            return  # an admin's exception: nothing to look up
         channels = policy.needs_check(rules)
         verdicts = self._membership.peek(channels, user_id)
         if verdicts is not None and all(v is Verdict.MEMBER for v in verdicts.values()):
@@ -76,9 +78,12 @@ class Gate:
                 log.warning("check_postponed", group_id=message.group_id, reason=str(error))
                 return  # cannot tell now: the member is not punished for Telegram's limits
             rules = self._registry.rules.get(message.group_id, rules)  # health may have changed
-        actions = policy.on_message(message, rules, verdicts)
+        note = self._registry.notes.get((message.group_id, user_id))
+        actions = policy.on_message(message, rules, verdicts, note, self._clock.now())
         if not actions:
             self._registry.verified[message.group_id].add(user_id)
+            if note and note.strikes:  # subscribed now: warned afresh if they ever leave
+                await self._registry.set_strikes(message.group_id, user_id, 0)
         await self._enforcer.apply(actions, name=name, reply_to=thread)
 
     async def on_join(self, joined: MemberJoined, name: str | None = None) -> None:
@@ -99,7 +104,8 @@ class Gate:
             log.warning("check_postponed", group_id=joined.group_id, reason=str(error))
             return
         rules = self._registry.rules.get(joined.group_id, rules)
-        actions = policy.on_join(joined, rules, verdicts)
+        note = self._registry.notes.get((joined.group_id, joined.user_id))
+        actions = policy.on_join(joined, rules, verdicts, note, self._clock.now())
         await self._enforcer.apply(actions, name=name)
 
     async def on_channel_change(self, change: ChannelMembershipChanged) -> None:
@@ -113,6 +119,8 @@ class Gate:
             group_id = rules.group_id
             if not rules.acting:
                 continue  # demoted or removed there: it can mute or release nobody
+            if change.left and not policy.acts_on_leave(rules):
+                continue  # quietly: they meet the gate when they next speak
             if change.joined:
                 # A mute of this member may be under way: let it land, then look.
                 async with self._enforcer.lock(group_id, change.user_id):
@@ -120,6 +128,10 @@ class Gate:
                 if self._registry.restriction(group_id, change.user_id) is None:
                     continue
             await self._postponing([Recheck(group_id, change.user_id, joined, fresh=True)])
+
+    async def recheck_member(self, group_id: ChatId, user_id: UserId) -> None:
+        """Look at one member again now; whatever Telegram makes wait is done later."""
+        await self._postponing([Recheck(group_id, user_id)])
 
     async def _postponing(self, work: list[Recheck], name: str | None = None) -> None:
         """Re-check each member; whatever Telegram makes wait, or fails, is done later.
@@ -149,7 +161,10 @@ class Gate:
             return False
         verdicts = await self._verdicts(rules, work)
         rules = self._registry.rules.get(group_id, rules)
-        actions = policy.on_recheck(rules, user_id, verdicts, muted_by_bot=muted_by_bot)
+        note = self._registry.notes.get((group_id, user_id))
+        actions = policy.on_recheck(
+            rules, user_id, verdicts, muted_by_bot=muted_by_bot, note=note, now=self._clock.now()
+        )
         await self._enforcer.apply(actions, name=name)
         return self._registry.restriction(group_id, user_id) is not None
 

@@ -32,9 +32,18 @@ def channel_names(channels: Sequence[Channel]) -> str:
     return html.escape(listing([FSI + c.label + PDI for c in channels], CHANNELS_BUDGET))
 
 
-def notice_text(user_id: UserId, name: str | None, channels: Sequence[Channel]) -> str:
+def rule_words(channels: Sequence[Channel], any_of: bool) -> str:
+    """Whom the chat is for, saying whether one channel is enough (HTML)."""
+    if any_of and len(channels) > 1:
+        return f"subscribers of at least one of {channel_names(channels)}"
+    return f"subscribers of {channel_names(channels)}"
+
+
+def notice_text(
+    user_id: UserId, name: str | None, channels: Sequence[Channel], any_of: bool = False
+) -> str:
     return (
-        f"{mention(user_id, name)}, this chat is for subscribers of {channel_names(channels)}. "
+        f"{mention(user_id, name)}, this chat is for {rule_words(channels, any_of)}. "
         "Join, then press <b>I have joined</b> to write here."
     )
 
@@ -46,6 +55,7 @@ class Waiting(NamedTuple):
     channels: tuple[Channel, ...]
     ttl: float
     thread: int | None  # a discussion group's post they commented under
+    any_of: bool = False  # one of the channels is enough
 
 
 class Notices:
@@ -74,6 +84,7 @@ class Notices:
         channels: Sequence[Channel],
         ttl: float,
         reply_to: int | None = None,
+        any_of: bool = False,
     ) -> int | None:
         """Post a notice with a button per channel; its message id, or None if skipped.
 
@@ -82,7 +93,7 @@ class Notices:
         """
         if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
             # Told a moment ago, or the group's budget is spent: told at a later sweep.
-            self._waiting[group_id][user_id] = Waiting(name, tuple(channels), ttl, reply_to)
+            self._waiting[group_id][user_id] = Waiting(name, tuple(channels), ttl, reply_to, any_of)
             self._metrics.decision("notice_batched")
             return None
         self._last_notice[(group_id, user_id)] = self._clock.now()
@@ -91,7 +102,7 @@ class Notices:
                 name = await self._gateway.first_name(user_id)
             message_id = await self._gateway.send(
                 group_id,
-                notice_text(user_id, name, channels),
+                notice_text(user_id, name, channels, any_of),
                 buttons=NoticeButtons(tuple(channels), encode_verify(user_id)),
                 html=True,
                 reply_to=reply_to,
@@ -153,14 +164,16 @@ class Notices:
         channels = list({c.id: c for told in batch.values() for c in told.channels}.values())
         ttl = max(told.ttl for told in batch.values())
         thread = next(iter(batch.values())).thread
+        any_of = all(told.any_of for told in batch.values())
         if len(batch) == 1:
             ((user_id, told),) = batch.items()
-            text, data = notice_text(user_id, told.name, channels), encode_verify(user_id)
+            text = notice_text(user_id, told.name, channels, any_of)
+            data = encode_verify(user_id)
         else:
             people = ", ".join(mention(u, told.name) for u, told in batch.items())
             text = (
-                f"{people}: this chat is for subscribers of "
-                f"{channel_names(channels)}. Join, then press <b>I have joined</b>."
+                f"{people}: this chat is for {rule_words(channels, any_of)}. "
+                "Join, then press <b>I have joined</b>."
             )
             data = encode_verify(0)  # for anyone named: the button checks whoever presses
         message_id = await self._gateway.send(

@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from gatekeeper.domain.model import BotState, ChannelLink, ChatId, GroupRules, Restriction, UserId
+from gatekeeper.domain.model import (
+    BotState,
+    ChannelLink,
+    ChatId,
+    GroupRules,
+    MemberNote,
+    Restriction,
+    UserId,
+)
 from gatekeeper.storage import Storage
 
 
@@ -23,6 +31,7 @@ class Registry:
         # Known entities: the access hash of each user and chat (by marked id) that storage
         # recorded, so that Telegram can be asked about them even when the session forgot them.
         self.access_hashes: dict[int, int] = {}
+        self.notes: dict[tuple[ChatId, UserId], MemberNote] = {}
 
     async def load(self) -> None:
         for rules in await self.storage.groups.load_all():
@@ -31,6 +40,8 @@ class Registry:
             self.restrictions[(restriction.group_id, restriction.user_id)] = restriction
         self.access_hashes.update(await self.storage.restrictions.access_hashes())
         self.access_hashes.update(await self.storage.groups.access_hashes())
+        for note in await self.storage.members.all():
+            self.notes[(note.group_id, note.user_id)] = note
 
     def _remember(self, rules: GroupRules) -> None:
         old = self.rules.get(rules.group_id)
@@ -100,3 +111,26 @@ class Registry:
             group_id, link.channel.id, healthy=healthy, problem=problem, admins_told=told
         )
         await self.refresh(group_id)
+
+    def strikes(self, group_id: ChatId, user_id: UserId) -> int:
+        note = self.notes.get((group_id, user_id))
+        return note.strikes if note else 0
+
+    def note(self, group_id: ChatId, user_id: UserId) -> MemberNote:
+        return self.notes.get((group_id, user_id)) or MemberNote(group_id, user_id)
+
+    async def set_strikes(self, group_id: ChatId, user_id: UserId, strikes: int) -> None:
+        """Count a member's warnings (0: forget them)."""
+        await self.save_note(replace(self.note(group_id, user_id), strikes=strikes))
+
+    def allowed_in(self, group_id: ChatId) -> list[MemberNote]:
+        return [n for (g, _), n in sorted(self.notes.items()) if g == group_id and n.exempt]
+
+    async def save_note(self, note: MemberNote) -> None:
+        """Keep a member's note (an empty one is forgotten)."""
+        key = (note.group_id, note.user_id)
+        await self.storage.members.save(note)
+        if note.is_empty:
+            self.notes.pop(key, None)
+        else:
+            self.notes[key] = note

@@ -166,6 +166,9 @@ def get_channel_messages(call: Call) -> Any:
     out: list[Any] = []
     for obj in call.request.id:
         msg = chat.messages.get(getattr(obj, "id", 0))
+        if isinstance(obj, types.InputMessageReplyTo):
+            # Telegram: the message that the given one replies to.
+            msg = chat.messages.get(msg.reply_to or 0) if msg else None
         out.append(
             message_tl(msg, call.bot_id) if msg else types.MessageEmpty(id=getattr(obj, "id", 0))
         )

@@ -18,12 +18,14 @@ from gatekeeper.storage.audit import AuditLog
 from gatekeeper.storage.engine import create_engine, session_factory
 from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.groups import GroupStore
+from gatekeeper.storage.members import MemberNoteStore
 from gatekeeper.storage.restrictions import RestrictionStore
 from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
 
 __all__ = [
     "AuditLog",
     "GroupStore",
+    "MemberNoteStore",
     "NotFound",
     "RestrictionStore",
     "Storage",
@@ -40,6 +42,7 @@ class Storage:
     restrictions: RestrictionStore
     audit: AuditLog
     scope: BotScope
+    members: MemberNoteStore
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
@@ -64,6 +67,7 @@ class Storage:
             restrictions=RestrictionStore(sessions, scope),
             audit=AuditLog(sessions, scope),
             scope=scope,
+            members=MemberNoteStore(sessions, scope),
         )
 
     async def bind(self, bot_id: int) -> None:

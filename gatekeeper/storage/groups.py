@@ -13,9 +13,12 @@ from gatekeeper.domain.model import (
     Channel,
     ChannelLink,
     ChatId,
+    GraceMode,
     GroupRules,
     GroupSettings,
+    OnLeave,
     OnViolation,
+    Require,
 )
 from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
 from gatekeeper.storage.errors import NotFound
@@ -78,6 +81,12 @@ class GroupStore:
                 "protected": False,
                 "on_violation": _DEFAULTS.on_violation.value,
                 "notice_ttl": _DEFAULTS.notice_ttl,
+                "require": _DEFAULTS.require.value,
+                "kick_after": _DEFAULTS.kick_after,
+                "warn_first": _DEFAULTS.warn_first,
+                "on_leave": _DEFAULTS.on_leave.value,
+                "grace": _DEFAULTS.grace,
+                "grace_mode": _DEFAULTS.grace_mode.value,
                 "linked_channel_id": linked_channel_id,
                 "access_hash": access_hash,
             }
@@ -98,7 +107,15 @@ class GroupStore:
 
     async def save_settings(self, group_id: ChatId, settings: GroupSettings) -> None:
         await self._update_group(
-            group_id, on_violation=settings.on_violation.value, notice_ttl=settings.notice_ttl
+            group_id,
+            on_violation=settings.on_violation.value,
+            notice_ttl=settings.notice_ttl,
+            require=settings.require.value,
+            kick_after=settings.kick_after,
+            warn_first=settings.warn_first,
+            on_leave=settings.on_leave.value,
+            grace=settings.grace,
+            grace_mode=settings.grace_mode.value,
         )
 
     async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
@@ -255,7 +272,14 @@ def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
         title=row.title,
         protected=row.protected,
         settings=GroupSettings(
-            on_violation=OnViolation(row.on_violation), notice_ttl=row.notice_ttl
+            on_violation=OnViolation(row.on_violation),
+            notice_ttl=row.notice_ttl,
+            require=Require(row.require),
+            kick_after=row.kick_after,
+            warn_first=row.warn_first,
+            on_leave=OnLeave(row.on_leave),
+            grace=row.grace,
+            grace_mode=GraceMode(row.grace_mode),
         ),
         links=tuple(links),
         linked_channel_id=row.linked_channel_id,

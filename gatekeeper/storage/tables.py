@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -66,6 +67,12 @@ class GroupRow(Base):
     protected: Mapped[bool] = mapped_column(Boolean, default=False)
     on_violation: Mapped[str] = mapped_column(String(32))
     notice_ttl: Mapped[int] = mapped_column(Integer)
+    require: Mapped[str] = mapped_column(String(8), server_default="all")  # all or any
+    kick_after: Mapped[int | None] = mapped_column(Integer)  # seconds muted before removal
+    warn_first: Mapped[int] = mapped_column(Integer, server_default="0")
+    on_leave: Mapped[str] = mapped_column(String(16), server_default="now")
+    grace: Mapped[int | None] = mapped_column(Integer)  # seconds; None: no grace period
+    grace_mode: Mapped[str] = mapped_column(String(8), server_default="lenient")
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
     bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
@@ -130,6 +137,20 @@ class RestrictionRow(Base):
     missing: Mapped[list[int]] = mapped_column(JSON)  # channel ids the member had not joined
     notice_message_id: Mapped[int | None] = mapped_column(BigInteger)
     access_hash: Mapped[int | None] = mapped_column(BigInteger)  # the muted member's
+
+
+class MemberNoteRow(Base):
+    """What the bot keeps about a member of a group besides a mute (only while not empty)."""
+
+    __tablename__ = "member_notes"
+
+    bot_id: Mapped[int] = _bot_id_column()
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    strikes: Mapped[int] = mapped_column(Integer, server_default="0")
+    exempt: Mapped[bool] = mapped_column(Boolean, server_default=false())  # an admin's /allow
+    label: Mapped[str | None] = mapped_column(String(255))  # as the admin named them
+    grace_until: Mapped[float | None] = mapped_column(Double)  # unix seconds
 
 
 class AuditRow(Base):

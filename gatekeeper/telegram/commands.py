@@ -64,14 +64,16 @@ class Commands:
                 await self._refuse(group_id, message, name)
             return
         try:
-            reply = await self._run(name, group_id, title, args)
+            reply = await self._run(name, group_id, title, args, message)
         except FloodWaited:
             reply = WAIT.format(name=name)
         except ChatUnreachable as error:
             reply = f"I cannot do that now: {error}."
         await self._reply(group_id, message.id, reply)
 
-    async def _run(self, name: str, group_id: int, title: str, args: tuple[str, ...]) -> str:
+    async def _run(
+        self, name: str, group_id: int, title: str, args: tuple[str, ...], message: Any
+    ) -> str:
         if name in ("start", "help"):
             return texts.HELP
         if name == "protect":
@@ -82,6 +84,13 @@ class Commands:
             return await self._admin.unprotect(group_id)
         if name == "status":
             return await self._admin.status(group_id)
+        exceptions = self._admin.exceptions
+        if name in ("allow", "disallow"):
+            replied = None if args else await _replied_to(message)
+            act = exceptions.allow if name == "allow" else exceptions.disallow
+            return await act(group_id, args, replied)
+        if name == "allowed":
+            return exceptions.allowed(group_id)
         return await self._admin.settings(group_id, title, args)
 
     def _refused_lately(self, group_id: int, message: Any) -> bool:
@@ -129,3 +138,16 @@ class Commands:
         if group_id in self._registry.admins:  # Telegram's fresh word corrects the memory
             self._registry.set_admin(group_id, peer.user_id, standing.is_admin)
         return may_configure(standing)
+
+
+async def _replied_to(message: Any) -> tuple[int, str] | None:
+    """The author of the message a command replies to: (user id, name), if a person."""
+    if message.reply_to is None:
+        return None
+    replied = await message.get_reply_message()
+    if replied is None or not isinstance(replied.from_id, types.PeerUser):
+        return None
+    sender = await replied.get_sender()
+    name = getattr(sender, "username", None)
+    label = f"@{name}" if name else (getattr(sender, "first_name", None) or str(replied.sender_id))
+    return int(replied.from_id.user_id), label

@@ -26,7 +26,13 @@ Commands, in the group (for its creator and admins with the right to ban):
 /unlink @channel - stop requiring a channel
 /unprotect - turn protection off and release everyone I muted
 /status - protection, each channel's health, members I muted
-/settings - show settings; /settings action delete|mute, /settings notice 2m
+/settings - show settings; /settings action delete|mute|delete-only, /settings require all|any \
+(every channel or at least one), /settings kick 24h|off (remove members I kept muted that long; \
+they may come back), /settings warn 2 (messages deleted with a notice before a mute), \
+/settings on-leave now|next-message, /settings grace 10m|off|strict|lenient (time for \
+newcomers to join), /settings notice 2m
+/allow @user (or reply /allow to their message) - let a member write without the channels; \
+/disallow @user ends it; /allowed lists them
 
 I never act against admins, anonymous admins, posts from the group's linked channel, or other \
 bots, and I only ever lift restrictions that I imposed myself."""

@@ -12,13 +12,21 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gatekeeper.domain.model import BotState
+from gatekeeper.domain.model import (
+    BotState,
+    GraceMode,
+    GroupSettings,
+    MemberNote,
+    OnLeave,
+    OnViolation,
+    Require,
+)
 from gatekeeper.storage import Storage, migrate
 from gatekeeper.storage.engine import create_engine
 from gatekeeper.storage.tables import metadata
 
-OUR_TABLES = {"groups", "channels", "group_channels", "restrictions", "audit"}
-HEAD = "0003"
+OUR_TABLES = {"groups", "channels", "group_channels", "restrictions", "audit", "member_notes"}
+HEAD = "0004_gating_rules"
 BOT = 6_100_000_001
 
 
@@ -201,3 +209,52 @@ async def test_rows_from_before_bot_ids_go_to_the_first_bot_and_survive_a_downgr
             assert [tuple(row) for row in mutes] == [(-1001, 77)]
             audit = await conn.execute(text("SELECT action FROM audit"))
             assert [row[0] for row in audit] == ["mute"]
+
+
+async def test_groups_stored_before_the_gating_rules_keep_today_s_rules_and_survive_a_downgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0003")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO groups (bot_id, id, title, protected, on_violation, notice_ttl) "
+                    f"VALUES ({BOT}, -1001000000001, 'Readers', true, 'mute', 120)"
+                )
+            )
+        await migrate.upgrade(engine)
+        storage = Storage.on(engine)
+        await storage.bind(BOT)
+        (rules,) = await storage.groups.load_all()
+        assert rules.settings == GroupSettings(OnViolation.MUTE, 120, Require.ALL, None)
+        chosen = GroupSettings(
+            OnViolation.DELETE,
+            60,
+            Require.ANY,
+            86400,
+            2,
+            OnLeave.NEXT_MESSAGE,
+            600,
+            GraceMode.STRICT,
+        )
+        await storage.groups.save_settings(rules.group_id, chosen)
+        assert (await storage.groups.load_all())[0].settings == chosen
+        await storage.members.save(MemberNote(rules.group_id, 1001, strikes=1))
+        newcomer = MemberNote(rules.group_id, 1003, grace_until=1_700_000_000.5)
+        await storage.members.save(newcomer)
+        await storage.members.save(MemberNote(rules.group_id, 1002, strikes=0))  # not kept
+        assert await storage.members.all() == [MemberNote(rules.group_id, 1001, 1), newcomer]
+
+        await migrate.downgrade(engine, "0003")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
+            )
+            actions = (await conn.execute(text("SELECT on_violation FROM groups"))).all()
+        assert actions == [("delete_and_mute",)], "a setting the old code knows"
+        assert not {"require", "kick_after", "warn_first", "on_leave", "grace"} & columns
+        assert "member_notes" not in await _tables(engine)
+    finally:
+        await engine.dispose()

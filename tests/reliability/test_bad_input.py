@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
-from gatekeeper.domain.commands import CommandError, apply_setting
+from gatekeeper.domain.commands import CommandError
 from gatekeeper.domain.model import GroupSettings
+from gatekeeper.domain.setting_commands import apply_setting
 from gatekeeper.sim.stage import Stage
 from tests import snapshots
 from tests.scenarios.helpers import guarded, notices_for, say

@@ -113,3 +113,15 @@ async def test_approving_a_join_request_needs_the_invite_right(
         )
     assert not world.group.is_member(bob)
     assert world.group.join_requests() == [bob.id]
+
+
+async def test_a_reply_s_message_is_fetched_as_telegram_answers_input_message_reply_to(
+    world: World, client: TelegramClient
+) -> None:
+    first = world.alice.send(world.group, "hello")
+    answer = world.carol.send(world.group, "/allow", reply_to=first.id)
+    (message,) = await client.get_messages(world.group.peer_id, ids=[answer.id])
+
+    replied = await message.get_reply_message()
+
+    assert replied.id == first.id and replied.sender_id == world.alice.id

@@ -10,12 +10,11 @@ from gatekeeper.domain.callbacks import decode_verify, encode_verify
 from gatekeeper.domain.commands import (
     ChannelRef,
     CommandError,
-    apply_setting,
     parse_channel_ref,
     parse_channel_refs,
     parse_command,
 )
-from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, GroupSettings, OnViolation
+from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP
 
 
 @pytest.mark.parametrize(
@@ -75,28 +74,6 @@ def test_too_many_channels_is_refused_with_the_cap() -> None:
     words = tuple(f"@channel{i}" for i in range(MAX_CHANNELS_PER_GROUP + 1))
     with pytest.raises(CommandError, match=str(MAX_CHANNELS_PER_GROUP)):
         parse_channel_refs(words)
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (("action", "mute"), GroupSettings(OnViolation.MUTE, 120)),
-        (("action", "delete"), GroupSettings(OnViolation.DELETE_AND_MUTE, 120)),
-        (("notice", "5m"), GroupSettings(OnViolation.DELETE_AND_MUTE, 300)),
-        (("notice", "45"), GroupSettings(OnViolation.DELETE_AND_MUTE, 45)),
-    ],
-)
-def test_settings_change(args: tuple[str, str], expected: GroupSettings) -> None:
-    assert apply_setting(GroupSettings(), args) == expected
-
-
-@pytest.mark.parametrize(
-    "args",
-    [(), ("action",), ("action", "ban"), ("notice", "1s"), ("notice", "25h"), ("colour", "red")],
-)
-def test_bad_settings_are_refused_with_how_to_fix_them(args: tuple[str, ...]) -> None:
-    with pytest.raises(CommandError):
-        apply_setting(GroupSettings(), args)
 
 
 @given(st.integers(min_value=1, max_value=2**63 - 1))

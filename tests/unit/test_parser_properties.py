@@ -15,7 +15,6 @@ from gatekeeper.domain.callbacks import decode_verify, encode_verify
 from gatekeeper.domain.commands import (
     COMMANDS,
     CommandError,
-    apply_setting,
     parse_channel_ref,
     parse_channel_refs,
     parse_command,
@@ -27,6 +26,7 @@ from gatekeeper.domain.model import (
     GroupSettings,
     OnViolation,
 )
+from gatekeeper.domain.setting_commands import apply_setting
 
 BOT = "gatekeeper_bot"
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\u202e"

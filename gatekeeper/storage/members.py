@@ -1,0 +1,62 @@
+"""MemberNoteStore: what the bot keeps about members besides mutes (warnings, exceptions)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gatekeeper.domain.model import ChatId, MemberNote, UserId
+from gatekeeper.storage._sql import upsert
+from gatekeeper.storage.scope import BotScope
+from gatekeeper.storage.tables import MemberNoteRow
+
+
+class MemberNoteStore:
+    """This bot's notes (see `BotScope`)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+        self._sessions = sessions
+        self._scope = scope
+
+    async def save(self, note: MemberNote) -> None:
+        """Keep the note; an empty one is removed instead."""
+        if note.is_empty:
+            await self.remove(note.group_id, note.user_id)
+            return
+        values = {
+            "bot_id": self._scope.bot_id,
+            "group_id": note.group_id,
+            "user_id": note.user_id,
+            "strikes": note.strikes,
+            "exempt": note.exempt,
+            "label": note.label,
+            "grace_until": note.grace_until,
+        }
+        async with self._sessions.begin() as session:
+            await session.execute(
+                upsert(session, MemberNoteRow, values, key=("bot_id", "group_id", "user_id"))
+            )
+
+    async def remove(self, group_id: ChatId, user_id: UserId) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(MemberNoteRow).where(
+                    MemberNoteRow.bot_id == self._scope.bot_id,
+                    MemberNoteRow.group_id == group_id,
+                    MemberNoteRow.user_id == user_id,
+                )
+            )
+
+    async def all(self) -> list[MemberNote]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(MemberNoteRow)
+                .where(MemberNoteRow.bot_id == self._scope.bot_id)
+                .order_by(MemberNoteRow.group_id, MemberNoteRow.user_id)
+            )
+            return [
+                MemberNote(
+                    row.group_id, row.user_id, row.strikes, row.exempt, row.label, row.grace_until
+                )
+                for row in rows
+            ]
