@@ -70,6 +70,15 @@ class ChatSettings:
         self.state.join_to_send = enabled
         self._announce_change()
 
+    def set_guard_bot(self, bot: SimUser | None, by: SimUser) -> None:
+        """channels.toggleJoinRequest(enabled=True, guard_bot=bot) (users only): join requests
+        on, answered first by `bot` (None: by the admins only). The sim wants the guard bot to
+        be an admin with the invite right, as it must be to let anyone in."""
+        self._require(by, "invite_users")
+        if bot is not None and not self.state.has_admin_right(bot.id, "invite_users"):
+            raise SimRefused("CHAT_ADMIN_REQUIRED", f"{bot} cannot let anyone into {self}")
+        self.state.guard_bot_id = bot.id if bot is not None else None
+
     def revoke_invite(self, link: str, by: SimUser) -> None:
         """messages.editExportedChatInvite(revoked=True): the link stops working."""
         self._require(by, "invite_users")

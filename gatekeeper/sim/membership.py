@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from telethon.tl import types
 
+from gatekeeper.sim import join_requests
 from gatekeeper.sim.errors import SimRefused
 from gatekeeper.sim.world import Role, SimMessage, UserState
 
@@ -119,8 +120,13 @@ class Membership:
             self.sim.ops.set_participant(chat.state, self.state.id, None, self.state.id)
 
     def request_join(self, chat: SimChat) -> None:
-        """Ask to join; admin bots with invite_users get UpdateBotChatInviteRequester."""
-        self.sim.ops.request_join(chat.state, self.state.id)
+        """Ask to join; admin bots with invite_users (or the chat's guard bot alone) get
+        UpdateBotChatInviteRequester (see ``gatekeeper.sim.join_requests``)."""
+        join_requests.request(self.sim.ops, chat.state, self.state.id)
+
+    def block(self, bot: SimUser) -> None:
+        """Block a bot: it can no longer write to her (USER_IS_BLOCKED)."""
+        self.sim.world.blocked.add((self.state.id, bot.id))
 
     def approve_join(self, chat: SimChat, user: SimUser) -> None:
         """As an admin, approve a pending join request by hand (no ChatAction fires for it)."""
@@ -130,3 +136,10 @@ class Membership:
             raise SimRefused("HIDE_REQUESTER_MISSING", f"{user} did not ask to join {chat}")
         self.sim.ops.join(chat.state, user.id, actor_id=self.state.id)
         self._announce(chat, user.id, types.MessageActionChatJoinedByRequest(), quietly=False)
+
+    def decline_join(self, chat: SimChat, user: SimUser) -> None:
+        """As an admin, decline a pending join request by hand (the bot is not told)."""
+        if not chat.state.has_admin_right(self.state.id, "invite_users"):
+            raise SimRefused("CHAT_ADMIN_REQUIRED", f"{self} cannot decline in {chat}")
+        if chat.state.join_requests.pop(user.id, None) is None:
+            raise SimRefused("HIDE_REQUESTER_MISSING", f"{user} did not ask to join {chat}")

@@ -316,24 +316,6 @@ class Ops:
         self.hub.push(bot_id, [update])
         return query
 
-    def request_join(self, chat: ChatState, user_id: int) -> None:
-        chat.join_requests[user_id] = self.now()
-        link = chat.invites[0] if chat.invites else f"https://t.me/+sim{chat.id:x}"
-        invite = self.invite_tl(chat, link, request_needed=True)
-        for bot_id in self.hub.admin_bots_in(chat):
-            if chat.has_admin_right(bot_id, "invite_users"):
-                self.hub.qts_event(
-                    bot_id,
-                    lambda qts: types.UpdateBotChatInviteRequester(
-                        peer=types.PeerChannel(chat.id),
-                        date=to_datetime(self.now()),
-                        user_id=user_id,
-                        about="",
-                        invite=invite,
-                        qts=qts,
-                    ),
-                )
-
 
 def _tl_or_none(p: Participant | None, viewer: int) -> Any:
     if p is None or p.role is Role.LEFT:

@@ -1,4 +1,5 @@
-"""Handlers for messages.*: send, edit, callback answers, join requests and invite links."""
+"""Handlers for messages.*: send, edit, callback answers and invite links (join requests:
+``gatekeeper.sim.join_requests``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from telethon.tl import functions, types
 
+from gatekeeper.sim import join_requests
 from gatekeeper.sim.entities import buttons_from_markup, message_tl, to_datetime
 from gatekeeper.sim.errors import RpcFail
 from gatekeeper.sim.rpc import Call, handles
@@ -41,10 +43,7 @@ def _is_user_peer(peer: Any) -> bool:
 def _may_message_privately(call: Call, user_id: int) -> bool:
     if (user_id, call.bot_id) in call.world.started:
         return True
-    return any(
-        user_id in chat.join_requests and chat.role(call.bot_id).is_admin
-        for chat in call.world.chats.values()
-    )
+    return join_requests.may_write(call.world, call.bot_id, user_id, call.ops.now())
 
 
 def _reply_to(request: Any) -> int | None:
@@ -60,6 +59,8 @@ def send_message(call: Call) -> Any:
     buttons = buttons_from_markup(req.reply_markup)
     if _is_user_peer(req.peer):
         user = call.user(req.peer)
+        if (user.id, bot) in call.world.blocked:
+            raise RpcFail(400, "USER_IS_BLOCKED")
         if user.id == bot or not _may_message_privately(call, user.id):
             raise RpcFail(400, "PEER_ID_INVALID")
         msg = call.ops.private_message(
@@ -145,27 +146,6 @@ def _chat_for_invites(call: Call) -> ChatState:
     chat = call.chat(call.request.peer)
     call.require_right(chat, "invite_users")
     return chat
-
-
-@handles(functions.messages.HideChatJoinRequestRequest)
-def hide_chat_join_request(call: Call) -> Any:
-    chat = _chat_for_invites(call)
-    user = call.user(call.request.user_id)
-    if user.id not in chat.join_requests:
-        raise RpcFail(400, "HIDE_REQUESTER_MISSING")
-    del chat.join_requests[user.id]
-    if not call.request.approved:
-        return call.updates([])
-    call.ops.join(chat, user.id, actor_id=call.bot_id)
-    note = SimMessage(
-        id=0,
-        chat_id=chat.id,
-        date=call.ops.now(),
-        sender_user_id=user.id,
-        action=types.MessageActionChatJoinedByRequest(),
-    )
-    factory = call.ops.post(chat, note, skip_bot=call.bot_id)
-    return call.updates([factory(call.bot_id)])
 
 
 @handles(functions.messages.ExportChatInviteRequest)

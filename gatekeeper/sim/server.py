@@ -12,7 +12,7 @@ from telethon.sessions import StringSession
 from telethon.tl import functions
 
 from gatekeeper.clock import Clock, FrozenClock
-from gatekeeper.sim import rpc_account, rpc_channels, rpc_chats, rpc_messages
+from gatekeeper.sim import join_requests, rpc_account, rpc_channels, rpc_chats, rpc_messages
 from gatekeeper.sim.actors import SimChat, SimUser
 from gatekeeper.sim.errors import SimNotSettled
 from gatekeeper.sim.faults import Faults
@@ -36,6 +36,7 @@ _WRAPPERS = (
     functions.InvokeWithoutUpdatesRequest,
 )
 _HANDLER_MODULES = (
+    join_requests,
     rpc_account,
     rpc_channels,
     rpc_chats,

@@ -167,6 +167,7 @@ class ChatState:
     revoked_invites: set[str] = field(default_factory=set)
     join_to_send: bool = False  # discussion group: only members may comment (toggleJoinToSend)
     join_requests: dict[int, int] = field(default_factory=dict)  # user id -> date
+    guard_bot_id: int | None = None  # the bot that answers join requests first (guard bot)
 
     def role(self, user_id: int) -> Role:
         p = self.participants.get(user_id)
@@ -198,6 +199,21 @@ class BasicGroupState:
     members: set[int] = field(default_factory=set)
 
 
+CHANNELS_MAX = 500
+"""Groups and channels a user may be in (Telegram's limit; USER_CHANNELS_TOO_MUCH beyond)."""
+
+
+@dataclass
+class JoinQuery:
+    """A join request put to a chat's guard bot, before it is queued for the admins."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    bot_id: int
+    date: int
+
+
 class World:
     """Holds every entity and hands out realistic, seeded ids and access hashes."""
 
@@ -209,6 +225,9 @@ class World:
         self.queries: dict[int, CallbackQuery] = {}
         self.started: set[tuple[int, int]] = set()  # (user id, bot id): user started the bot
         self.private: dict[tuple[int, int], list[SimMessage]] = {}  # (bot id, user id)
+        self.blocked: set[tuple[int, int]] = set()  # (user id, bot id): the user blocked the bot
+        self.join_queries: dict[int, JoinQuery] = {}  # a guard bot's pending queries, by id
+        self.channels_max = CHANNELS_MAX
         self._next_user_id = 1_000_000_000 + self.rng.randrange(10**8)
         self._next_chat_id = 1_100_000_000 + self.rng.randrange(10**8)
 
