@@ -22,6 +22,7 @@ from gatekeeper.services.admin import Admin
 from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.grace import GraceEnds
+from gatekeeper.services.join_requests import JoinRequests
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
@@ -34,6 +35,8 @@ from gatekeeper.storage import Storage, create_engine, migrate
 from gatekeeper.telegram.client import build_client, check_session_owner, protect_session_file
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
+from gatekeeper.telegram.join_desk import JoinDeskGateway
+from gatekeeper.telegram.join_handlers import JoinHandlers
 from gatekeeper.telegram.pacing import Pacer, background
 
 log = structlog.get_logger(__name__)
@@ -74,6 +77,8 @@ class App:
     reconciler: Reconciler
     removals: Removals
     grace: GraceEnds
+    joins: JoinRequests
+    join_handlers: JoinHandlers
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
@@ -134,6 +139,7 @@ class App:
         if self.cache.shared is not None:
             self.cache.shared.bind(bot_id)
         await self.registry.load()
+        await self.joins.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
         self.reconciler.bot_id = bot_id
         self.handlers.me_username = me.username
@@ -206,6 +212,7 @@ class App:
             ("reconcile", self.reconciler.run_due()),
             ("removals", self.removals.sweep()),
             ("grace", self.grace.sweep()),
+            ("join_requests", self.joins.sweep()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -217,6 +224,7 @@ class App:
                 log.exception("chore_failed", chore=name)
         self.gate.forget_old()
         self.handlers.forget_old()
+        self.join_handlers.forget_old()
 
     def request_stop(self) -> None:
         """What SIGTERM and SIGINT do: `run` stops cleanly and returns 0."""
@@ -364,6 +372,10 @@ def build(
         clock=clock,
         concurrency=settings.concurrency,
     )
+    desk = JoinDeskGateway(client, pacer, registry.access_hashes)
+    joins = JoinRequests(desk, registry, membership, clock, metrics)
+    join_handlers = JoinHandlers(joins, gateway, metrics, clock)
+    join_handlers.attach(handlers)
     app = App(
         settings=settings,
         client=client,
@@ -382,6 +394,8 @@ def build(
         reconciler=reconciler,
         removals=Removals(gateway, registry, enforcer, notices, clock, metrics),
         grace=GraceEnds(registry, gate, clock),
+        joins=joins,
+        join_handlers=join_handlers,
         redis=redis,
     )
     app_tasks.append(app)

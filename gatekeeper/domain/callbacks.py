@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from gatekeeper.domain.model import Channel
 
 _PREFIX = b"gk1:v:"
+JOIN_PREFIX = b"gk1:j:"  # a join request's "I have joined", pressed in a private chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,22 @@ def decode_verify(data: bytes | None) -> VerifyRequest | None:
     if not digits.isdigit() or len(digits) > 19 or int(digits) >= 2**63:
         return None
     return VerifyRequest(int(digits))
+
+
+def encode_join(group_id: int) -> bytes:
+    """The private message's button: which group's request to look at (the presser's own)."""
+    return JOIN_PREFIX + str(group_id).encode()
+
+
+def decode_join(data: bytes | None) -> int | None:
+    """The group a join button names, or None for data that is not one of them."""
+    if not data or len(data) > 64 or not data.startswith(JOIN_PREFIX):
+        return None
+    text = data[len(JOIN_PREFIX) :]
+    digits = text[1:] if text.startswith(b"-") else text
+    if not digits.isdigit() or len(digits) > 19 or int(digits) >= 2**63:
+        return None
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ MIN_GRACE = 60
 MAX_GRACE = 7 * 24 * 3600
 MIN_KICK_AFTER = 60
 MAX_KICK_AFTER = 366 * 24 * 3600
+MIN_DECLINE_AFTER = 60
+MAX_DECLINE_AFTER = 30 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,8 @@ class GroupSettings:
     on_leave: OnLeave = OnLeave.NOW
     grace: int | None = None  # seconds a newcomer who lacks a channel is not muted; None: off
     grace_mode: GraceMode = GraceMode.LENIENT
+    decline_after: int | None = None  # seconds before an unfinished join request is declined
+    pending_accept: bool = False  # a pending request to a private channel counts as joined
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from gatekeeper.domain.commands import CommandError
+from gatekeeper.domain.durations import parse_duration as parse_duration
+from gatekeeper.domain.durations import say as _say
+from gatekeeper.domain.durations import within as _within
+from gatekeeper.domain.join_settings import JOIN_USAGE, apply_join_setting, join_lines, join_status
 from gatekeeper.domain.model import (
     MAX_GRACE,
     MAX_KICK_AFTER,
@@ -21,8 +24,6 @@ from gatekeeper.domain.model import (
     Require,
 )
 
-_DURATION = re.compile(r"^(?P<n>[0-9]{1,6})(?P<unit>s|m|h|d)?$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _VIOLATION_WORDS = {
     "delete": OnViolation.DELETE_AND_MUTE,  # today's name: delete and mute
     "delete_and_mute": OnViolation.DELETE_AND_MUTE,
@@ -40,22 +41,9 @@ SETTINGS_USAGE = (
     "Usage: /settings action delete|mute|delete-only, /settings require all|any, "
     "/settings warn 2|off, /settings on-leave now|next-message, /settings kick 24h|off, "
     "/settings grace 10m|off|strict|lenient, "
+    f"{JOIN_USAGE}, "
     "or /settings notice <seconds, or e.g. 2m, 1h>"
 )
-
-
-def parse_duration(value: str, what: str) -> int:
-    """Seconds in `90`, `90s`, `5m`, `1h` or `2d`."""
-    match = _DURATION.match(value)
-    if not match:
-        raise CommandError(f"{what} takes a duration like 90, 90s, 5m, 1h or 2d")
-    return int(match.group("n")) * _UNITS[match.group("unit") or "s"]
-
-
-def _within(seconds: int, low: int, high: int, what: str) -> int:
-    if not low <= seconds <= high:
-        raise CommandError(f"{what} must be between {_say(low)} and {_say(high)}")
-    return seconds
 
 
 def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettings:
@@ -105,16 +93,10 @@ def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettin
         if value.replace("_", "-") not in words:
             raise CommandError("on-leave must be now or next-message")
         return replace(settings, on_leave=words[value.replace("_", "-")])
+    joining = apply_join_setting(settings, key, value)
+    if joining is not None:
+        return joining
     raise CommandError(SETTINGS_USAGE)
-
-
-def _say(seconds: int) -> str:
-    """A duration as an admin would write it: 90s, 5m, 24h, 2d."""
-    # A day is said in hours (24h): days only from two on.
-    for unit, size, least in (("d", 86400, 2 * 86400), ("h", 3600, 3600), ("m", 60, 60)):
-        if seconds >= least and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def rule_words(settings: GroupSettings) -> str:
@@ -158,7 +140,7 @@ def status_line(settings: GroupSettings) -> str:
         f"{_ACTION_TEXT[settings.on_violation].split(' (')[0]}; "
         f"warnings first: {settings.warn_first}; on leaving a channel: {settings.on_leave}; "
         f"grace {_say(settings.grace) + ' ' + settings.grace_mode if settings.grace else 'off'}; "
-        f"removal {_kick_words(settings)}"
+        f"removal {_kick_words(settings)}; {join_status(settings)}"
     )
 
 
@@ -174,4 +156,5 @@ def settings_lines(settings: GroupSettings) -> list[str]:
         f"• on leaving a channel: {_leave_words(settings)}  (/settings on-leave now|next-message)",
         f"• removal of members I muted (they may come back): {kick}  (/settings kick 24h|off)",
         f"• notice lifetime: {settings.notice_ttl}s  (/settings notice 2m)",
+        *join_lines(settings),
     ]

@@ -105,3 +105,34 @@ class Telegram(Protocol):
         ...
 
     async def invite_revoked(self, chat_id: int, link: str) -> bool: ...
+
+
+class PrivateRefused(Exception):
+    """Telegram will not let the bot write to this user privately; str() says why."""
+
+
+class RequestGone(Exception):
+    """The join request is no longer pending: an admin (or the requester) handled it."""
+
+
+class TooManyChats(Exception):
+    """Telegram will not let the requester in: they are in too many groups and channels."""
+
+
+class JoinDesk(Protocol):
+    """Join requests, as the chat's admin with the invite right (or as its guard bot).
+
+    Each call raises FloodWaited for a wait too long to sleep and ChatUnreachable when the bot
+    may not handle requests in the chat."""
+
+    async def approve(self, chat_id: int, user_id: int) -> None:
+        """Let the requester in; RequestGone, TooManyChats."""
+        ...
+
+    async def decline(self, chat_id: int, user_id: int) -> None:
+        """RequestGone when nothing is pending any more."""
+        ...
+
+    async def write(self, user_id: int, text: str, buttons: NoticeButtons) -> int:
+        """Write to the requester privately (HTML); PrivateRefused says why it cannot."""
+        ...

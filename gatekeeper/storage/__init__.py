@@ -18,6 +18,7 @@ from gatekeeper.storage.audit import AuditLog
 from gatekeeper.storage.engine import create_engine, session_factory
 from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.groups import GroupStore
+from gatekeeper.storage.join_requests import JoinRequestStore
 from gatekeeper.storage.members import MemberNoteStore
 from gatekeeper.storage.restrictions import RestrictionStore
 from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
@@ -25,6 +26,7 @@ from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
 __all__ = [
     "AuditLog",
     "GroupStore",
+    "JoinRequestStore",
     "MemberNoteStore",
     "NotFound",
     "RestrictionStore",
@@ -43,6 +45,7 @@ class Storage:
     audit: AuditLog
     scope: BotScope
     members: MemberNoteStore
+    join_requests: JoinRequestStore
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
@@ -68,6 +71,7 @@ class Storage:
             audit=AuditLog(sessions, scope),
             scope=scope,
             members=MemberNoteStore(sessions, scope),
+            join_requests=JoinRequestStore(sessions, scope),
         )
 
     async def bind(self, bot_id: int) -> None:

@@ -87,6 +87,8 @@ class GroupStore:
                 "on_leave": _DEFAULTS.on_leave.value,
                 "grace": _DEFAULTS.grace,
                 "grace_mode": _DEFAULTS.grace_mode.value,
+                "decline_after": _DEFAULTS.decline_after,
+                "pending_accept": _DEFAULTS.pending_accept,
                 "linked_channel_id": linked_channel_id,
                 "access_hash": access_hash,
             }
@@ -116,6 +118,8 @@ class GroupStore:
             on_leave=settings.on_leave.value,
             grace=settings.grace,
             grace_mode=settings.grace_mode.value,
+            decline_after=settings.decline_after,
+            pending_accept=settings.pending_accept,
         )
 
     async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
@@ -280,6 +284,8 @@ def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
             on_leave=OnLeave(row.on_leave),
             grace=row.grace,
             grace_mode=GraceMode(row.grace_mode),
+            decline_after=row.decline_after,
+            pending_accept=row.pending_accept,
         ),
         links=tuple(links),
         linked_channel_id=row.linked_channel_id,

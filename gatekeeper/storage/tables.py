@@ -73,6 +73,8 @@ class GroupRow(Base):
     on_leave: Mapped[str] = mapped_column(String(16), server_default="now")
     grace: Mapped[int | None] = mapped_column(Integer)  # seconds; None: no grace period
     grace_mode: Mapped[str] = mapped_column(String(8), server_default="lenient")
+    decline_after: Mapped[int | None] = mapped_column(Integer)  # seconds; None: admins decide
+    pending_accept: Mapped[bool] = mapped_column(Boolean, server_default=false())
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
     bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
@@ -151,6 +153,21 @@ class MemberNoteRow(Base):
     exempt: Mapped[bool] = mapped_column(Boolean, server_default=false())  # an admin's /allow
     label: Mapped[str | None] = mapped_column(String(255))  # as the admin named them
     grace_until: Mapped[float | None] = mapped_column(Double)  # unix seconds
+
+
+class JoinRequestRow(Base):
+    """A request to join a chat the bot guards or checks, until the bot sees it handled."""
+
+    __tablename__ = "join_requests"
+
+    bot_id: Mapped[int] = _bot_id_column()
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    requested_at: Mapped[float] = mapped_column(Double)  # unix seconds, as Telegram dated it
+    query_id: Mapped[int | None] = mapped_column(BigInteger)  # as the chat's guard bot
+    asked: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    problem: Mapped[str | None] = mapped_column(Text)  # why the bot could not write to them
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)  # the requester's
 
 
 class AuditRow(Base):

@@ -12,6 +12,7 @@ from telethon import TelegramClient, events, types, utils
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.answers import AnswerKind, VerifyAnswer
+from gatekeeper.domain.callbacks import decode_join
 from gatekeeper.domain.commands import parse_command
 from gatekeeper.domain.events import (
     ChannelMembershipChanged,
@@ -34,6 +35,7 @@ from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import answers, texts
 from gatekeeper.telegram.commands import Commands
 from gatekeeper.telegram.gateway import Gateway
+from gatekeeper.telegram.message_facts import automatic_forward, first_name, thread_of
 from gatekeeper.telegram.participants import standing_of
 from gatekeeper.telegram.private_replies import PrivateReplies
 
@@ -82,6 +84,7 @@ class Handlers:
         self.me_username: str | None = None
         self.closed = False  # once shutting down: updates are no longer taken
         self._registered: list[Callable[[Any], Awaitable[None]]] = []
+        self._also: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
         self._inflight: set[asyncio.Task[Any]] = set()
 
     def register(self, client: TelegramClient) -> None:
@@ -95,13 +98,26 @@ class Handlers:
             ),
             (
                 self._guard("callback", self.on_callback, self._press_slots),
-                events.CallbackQuery(),
+                events.CallbackQuery(func=lambda e: decode_join(e.data) is None),
             ),
             (self._guard("channel", self.on_channel_changed), events.Raw(types.UpdateChannel)),
+            *self._also,
         ]
         for callback, builder in handlers:
             client.add_event_handler(callback, builder)
             self._registered.append(callback)
+
+    def also(
+        self,
+        kind: str,
+        handler: Callable[[Any], Awaitable[None]],
+        builder: Any,
+        *,
+        presses: bool = False,
+    ) -> None:
+        """Another module's handler, registered (and guarded) with these."""
+        slots = self._press_slots if presses else None
+        self._also.append((self._guard(kind, handler, slots), builder))
 
     def close(self, client: TelegramClient) -> None:
         """Take no more updates (shutdown); those already taken still finish (`finish`)."""
@@ -162,11 +178,11 @@ class Handlers:
             return
         message = event.message
         sender = self._sender_of(message, rules.group_id, rules.linked_channel_id)
-        if sender.kind is SenderKind.OTHER_CHANNEL and _automatic_forward(message):
+        if sender.kind is SenderKind.OTHER_CHANNEL and automatic_forward(message):
             return  # the linked channel edited its post: its copy in the group is edited too
         posted = MessagePosted(rules.group_id, int(message.id), sender)
-        thread = _thread_of(message) if rules.linked_channel_id is not None else None
-        await self._gate.on_message(posted, name=_first_name(message), thread=thread)
+        thread = thread_of(message) if rules.linked_channel_id is not None else None
+        await self._gate.on_message(posted, name=first_name(message), thread=thread)
 
     async def on_message(self, event: Any) -> None:
         message = event.message
@@ -185,13 +201,13 @@ class Handlers:
             await self._commands.handle(event, command.name, command.args)
             return
         if rules is not None:
-            if sender.kind is SenderKind.OTHER_CHANNEL and _automatic_forward(message):
+            if sender.kind is SenderKind.OTHER_CHANNEL and automatic_forward(message):
                 # A channel linked to the group after it was protected: look again.
                 linked = await self._admin.refresh_linked(group_id)
                 sender = self._sender_of(message, group_id, linked)
             posted = MessagePosted(group_id, int(message.id), sender)
-            thread = _thread_of(message) if rules.linked_channel_id is not None else None
-            await self._gate.on_message(posted, name=_first_name(message), thread=thread)
+            thread = thread_of(message) if rules.linked_channel_id is not None else None
+            await self._gate.on_message(posted, name=first_name(message), thread=thread)
         speaks = sender.kind is SenderKind.USER and not sender.is_bot
         if (
             command is not None
@@ -312,25 +328,3 @@ class Handlers:
             if event.is_channel:
                 self._metrics.button_press(str(answer.kind))
                 await self._gateway.answer(event, answers.text_of(answer), alert=answer.kind.alert)
-
-
-def _first_name(message: Any) -> str | None:
-    sender = getattr(message, "sender", None)
-    name = getattr(sender, "first_name", None)
-    return str(name) if name else None
-
-
-def _thread_of(message: Any) -> int | None:
-    """The message a reply thread hangs from (a post's forward, for a comment)."""
-    reply = getattr(message, "reply_to", None)
-    if not isinstance(reply, types.MessageReplyHeader):
-        return None
-    top = reply.reply_to_top_id or reply.reply_to_msg_id
-    return int(top) if top else None
-
-
-def _automatic_forward(message: Any) -> bool:
-    """A channel's post that Telegram itself forwarded into its discussion group."""
-    forward = getattr(message, "fwd_from", None)
-    saved = getattr(forward, "saved_from_peer", None)
-    return saved is not None and saved == message.from_id

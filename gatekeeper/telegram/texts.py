@@ -30,7 +30,8 @@ Commands, in the group (for its creator and admins with the right to ban):
 (every channel or at least one), /settings kick 24h|off (remove members I kept muted that long; \
 they may come back), /settings warn 2 (messages deleted with a notice before a mute), \
 /settings on-leave now|next-message, /settings grace 10m|off|strict|lenient (time for \
-newcomers to join), /settings notice 2m
+newcomers to join), /settings notice 2m, /settings decline 1h|off (decline join requests \
+not completed in that time)
 /allow @user (or reply /allow to their message) - let a member write without the channels; \
 /disallow @user ends it; /allowed lists them
 

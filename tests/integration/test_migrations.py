@@ -12,9 +12,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gatekeeper.domain.join_requests import JoinRequest
 from gatekeeper.domain.model import (
     BotState,
     GraceMode,
+    GroupRules,
     GroupSettings,
     MemberNote,
     OnLeave,
@@ -25,8 +27,16 @@ from gatekeeper.storage import Storage, migrate
 from gatekeeper.storage.engine import create_engine
 from gatekeeper.storage.tables import metadata
 
-OUR_TABLES = {"groups", "channels", "group_channels", "restrictions", "audit", "member_notes"}
-HEAD = "0004_gating_rules"
+OUR_TABLES = {
+    "groups",
+    "channels",
+    "group_channels",
+    "restrictions",
+    "audit",
+    "member_notes",
+    "join_requests",
+}
+HEAD = "0005_join_requests"
 BOT = 6_100_000_001
 
 
@@ -211,23 +221,29 @@ async def test_rows_from_before_bot_ids_go_to_the_first_bot_and_survive_a_downgr
             assert [row[0] for row in audit] == ["mute"]
 
 
+async def _readers_stored_at(engine: AsyncEngine, revision: str) -> tuple[Storage, GroupRules]:
+    """A group stored by the code of `revision`, read back after migrating to head."""
+    await migrate.upgrade(engine, revision)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO groups (bot_id, id, title, protected, on_violation, notice_ttl) "
+                f"VALUES ({BOT}, -1001000000001, 'Readers', true, 'mute', 120)"
+            )
+        )
+    await migrate.upgrade(engine)
+    storage = Storage.on(engine)
+    await storage.bind(BOT)
+    (rules,) = await storage.groups.load_all()
+    return storage, rules
+
+
 async def test_groups_stored_before_the_gating_rules_keep_today_s_rules_and_survive_a_downgrade(
     database_url: str,
 ) -> None:
     engine = create_engine(database_url)
     try:
-        await migrate.upgrade(engine, "0003")
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO groups (bot_id, id, title, protected, on_violation, notice_ttl) "
-                    f"VALUES ({BOT}, -1001000000001, 'Readers', true, 'mute', 120)"
-                )
-            )
-        await migrate.upgrade(engine)
-        storage = Storage.on(engine)
-        await storage.bind(BOT)
-        (rules,) = await storage.groups.load_all()
+        storage, rules = await _readers_stored_at(engine, "0003")
         assert rules.settings == GroupSettings(OnViolation.MUTE, 120, Require.ALL, None)
         chosen = GroupSettings(
             OnViolation.DELETE,
@@ -256,5 +272,37 @@ async def test_groups_stored_before_the_gating_rules_keep_today_s_rules_and_surv
         assert actions == [("delete_and_mute",)], "a setting the old code knows"
         assert not {"require", "kick_after", "warn_first", "on_leave", "grace"} & columns
         assert "member_notes" not in await _tables(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_groups_stored_before_join_requests_leave_them_to_the_admins_and_downgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        storage, rules = await _readers_stored_at(engine, "0004_gating_rules")
+        assert (rules.settings.decline_after, rules.settings.pending_accept) == (None, False)
+        chosen = GroupSettings(OnViolation.MUTE, 120, decline_after=3600, pending_accept=True)
+        await storage.groups.save_settings(rules.group_id, chosen)
+        assert (await storage.groups.load_all())[0].settings == chosen
+        asked = JoinRequest(rules.group_id, 1001, 1_700_000_000.5, None, True, None)
+        waiting = JoinRequest(rules.group_id, 1002, 1_700_000_001.0, 2**62, False, "blocked")
+        await storage.join_requests.save(asked, access_hash=-77)
+        await storage.join_requests.save(waiting)
+        assert await storage.join_requests.all() == [asked, waiting]
+        assert await storage.join_requests.access_hashes() == {1001: -77}
+        await storage.join_requests.remove(rules.group_id, 1001)
+        assert await storage.join_requests.all() == [waiting]
+
+        await migrate.downgrade(engine, "0004_gating_rules")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
+            )
+            titles = (await conn.execute(text("SELECT title FROM groups"))).scalars().all()
+        assert titles == ["Readers"]
+        assert not {"decline_after", "pending_accept"} & columns
+        assert "join_requests" not in await _tables(engine)
     finally:
         await engine.dispose()

@@ -1,0 +1,44 @@
+"""`/settings decline 1h|off`: a group's join-request rules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from gatekeeper.domain.durations import parse_duration, say, within
+from gatekeeper.domain.model import MAX_DECLINE_AFTER, MIN_DECLINE_AFTER, GroupSettings
+
+JOIN_USAGE = "/settings decline 1h|off"
+
+
+def apply_join_setting(settings: GroupSettings, key: str, value: str) -> GroupSettings | None:
+    """The settings after a join-request setting; None if `key` is not one of them."""
+    if key == "decline":
+        if value == "off":
+            return replace(settings, decline_after=None)
+        seconds = parse_duration(value, "decline")
+        return replace(
+            settings,
+            decline_after=within(seconds, MIN_DECLINE_AFTER, MAX_DECLINE_AFTER, "decline"),
+        )
+    return None
+
+
+def decline_words(settings: GroupSettings) -> str:
+    if settings.decline_after is None:
+        return "left to the admins when not completed"
+    return f"declined after {say(settings.decline_after)} when not completed"
+
+
+def join_lines(settings: GroupSettings) -> list[str]:
+    """What /settings shows of the join-request rules."""
+    return [
+        f"• join requests: approved at once for subscribers, others asked privately; "
+        f"{decline_words(settings)}  (/settings decline 1h|off)",
+    ]
+
+
+def join_status(settings: GroupSettings) -> str:
+    """The join-request rules in a few words, for /status."""
+    after = settings.decline_after
+    decline = "off" if after is None else f"after {say(after)}"
+    return f"unfinished join requests declined: {decline}"

@@ -1,0 +1,211 @@
+"""Join requests to a guarded group: approved at once for subscribers, the others asked
+privately to join first; a press of "I have joined" that succeeds approves the request."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+import structlog
+
+from gatekeeper.clock import Clock
+from gatekeeper.domain import policy
+from gatekeeper.domain.callbacks import NoticeButtons, encode_join
+from gatekeeper.domain.join_requests import (
+    Decision,
+    JoinAnswer,
+    JoinRequest,
+    Outcome,
+    Reply,
+    decide,
+    due_for_decline,
+    may_write,
+)
+from gatekeeper.domain.limits import MESSAGE_MAX, clip
+from gatekeeper.domain.mentions import FSI, PDI
+from gatekeeper.domain.model import ChatId, GroupRules, MemberNote, UserId, Verdict
+from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.membership import Membership
+from gatekeeper.services.notices import rule_words
+from gatekeeper.services.ports import (
+    ChatUnreachable,
+    FloodWaited,
+    JoinDesk,
+    PrivateRefused,
+    RequestGone,
+    TooManyChats,
+)
+from gatekeeper.services.registry import Registry
+
+log = structlog.get_logger(__name__)
+
+WINDOW_OVER = "the 5 minutes Telegram gives a bot to write to a requester were over"
+
+
+def ask_text(title: str, decision: Decision) -> str:
+    """The private message to a requester (HTML): what to join, and the button to press."""
+    return clip(
+        f"👋 To join {html.escape(FSI + title + PDI)}, please become one of the "
+        f"{rule_words(decision.missing, decision.any_of)} first. Then press "
+        "<b>I have joined</b> and I will let you in.",
+        MESSAGE_MAX,
+    )
+
+
+class JoinRequests:
+    def __init__(
+        self,
+        desk: JoinDesk,
+        registry: Registry,
+        membership: Membership,
+        clock: Clock,
+        metrics: Metrics,
+    ) -> None:
+        self._desk = desk
+        self._registry = registry
+        self._membership = membership
+        self._clock = clock
+        self._metrics = metrics
+        self.pending: dict[tuple[ChatId, UserId], JoinRequest] = {}
+
+    async def load(self) -> None:
+        """The requests a previous run left pending (after storage is bound to the bot)."""
+        store = self._registry.storage.join_requests
+        for request in await store.all():
+            self.pending[(request.chat_id, request.user_id)] = request
+        self._registry.access_hashes.update(await store.access_hashes())
+
+    async def on_request(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
+        """Telegram says someone asks to join a chat the bot administers."""
+        rules = self._registry.rules.get(request.chat_id)
+        if rules is None:
+            return  # not a group the bot guards: its admins decide
+        key = (request.chat_id, request.user_id)
+        known = self.pending.get(key)
+        if known is not None and known.requested_at == request.requested_at:
+            return  # the same request again (a catch-up after a restart, say)
+        await self._keep(request, access_hash=access_hash)
+        try:
+            verdicts = await self._verdicts(rules, request.user_id, fresh=False)
+        except FloodWaited as error:
+            await self._wait(request, f"Telegram asked me to wait: {error}")
+            return
+        decision = decide(
+            self._registry.rules.get(request.chat_id, rules), verdicts, self._note(key)
+        )
+        if decision.reply is Reply.APPROVE:
+            await self._approve(request)
+        elif decision.reply is Reply.ASK:
+            await self._ask(request, rules, decision)
+        else:
+            await self._wait(request, decision.reason or "the admins decide")
+
+    async def on_press(self, group_id: ChatId, user_id: UserId) -> JoinAnswer:
+        """The requester pressed "I have joined" in the bot's private message."""
+        request = self.pending.get((group_id, user_id))
+        rules = self._registry.rules.get(group_id)
+        if request is None or rules is None:
+            return JoinAnswer(Outcome.GONE)
+        try:
+            verdicts = await self._verdicts(rules, user_id, fresh=True)
+        except FloodWaited:
+            return JoinAnswer(Outcome.LATER)
+        decision = decide(
+            self._registry.rules.get(group_id, rules), verdicts, self._note((group_id, user_id))
+        )
+        if decision.reply is Reply.ASK:
+            return JoinAnswer(Outcome.NOT_YET, decision.missing, decision.any_of)
+        if decision.reply is Reply.LEAVE:
+            log.info(
+                "join_request_left", group_id=group_id, user_id=user_id, reason=decision.reason
+            )
+            return JoinAnswer(Outcome.ADMINS)
+        return JoinAnswer(await self._approve(request))
+
+    def handled(self, chat_id: ChatId, user_id: UserId) -> bool:
+        """Whether a request the bot keeps was for this new member (approved elsewhere)."""
+        return (chat_id, user_id) in self.pending
+
+    async def forget(self, chat_id: ChatId, user_id: UserId) -> None:
+        if self.pending.pop((chat_id, user_id), None) is not None:
+            await self._registry.storage.join_requests.remove(chat_id, user_id)
+
+    async def sweep(self) -> int:
+        """Decline the requests left unfinished for as long as their group's settings say."""
+        now = self._clock.now()
+        declined = 0
+        for request in list(self.pending.values()):
+            if not due_for_decline(self._registry.rules.get(request.chat_id), request, now):
+                continue
+            try:
+                await self._desk.decline(request.chat_id, request.user_id)
+            except RequestGone:
+                pass
+            except (ChatUnreachable, FloodWaited) as error:
+                log.warning("join_decline_failed", group_id=request.chat_id, reason=str(error))
+                continue
+            else:
+                declined += 1
+                self._metrics.decision("join_declined")
+                await self._audit("join_declined", request)
+            await self.forget(request.chat_id, request.user_id)
+        return declined
+
+    async def _verdicts(
+        self, rules: GroupRules, user_id: UserId, *, fresh: bool
+    ) -> dict[ChatId, Verdict]:
+        return await self._membership.verdicts(policy.needs_check(rules), user_id, fresh=fresh)
+
+    def _note(self, key: tuple[ChatId, UserId]) -> MemberNote | None:
+        return self._registry.notes.get(key)
+
+    async def _approve(self, request: JoinRequest) -> Outcome:
+        group_id, user_id = request.chat_id, request.user_id
+        try:
+            await self._desk.approve(group_id, user_id)
+        except RequestGone:
+            await self.forget(group_id, user_id)
+            return Outcome.GONE
+        except TooManyChats:
+            log.info("join_approve_refused", group_id=group_id, user_id=user_id, reason="too many")
+            return Outcome.TOO_MANY
+        except (ChatUnreachable, FloodWaited) as error:
+            log.warning(
+                "join_approve_failed", group_id=group_id, user_id=user_id, reason=str(error)
+            )
+            return Outcome.LATER
+        self._metrics.decision("join_approved")
+        await self._audit("join_approved", request)
+        await self.forget(group_id, user_id)
+        return Outcome.APPROVED
+
+    async def _ask(self, request: JoinRequest, rules: GroupRules, decision: Decision) -> None:
+        if not may_write(request, self._clock.now()):
+            await self._wait(request, WINDOW_OVER)
+            return
+        buttons = NoticeButtons(decision.missing, encode_join(request.chat_id))
+        try:
+            await self._desk.write(request.user_id, ask_text(rules.title, decision), buttons)
+        except (PrivateRefused, FloodWaited) as error:
+            await self._wait(request, str(error))
+            return
+        self._metrics.decision("join_asked")
+        await self._keep(replace(request, asked=True, problem=None))
+
+    async def _wait(self, request: JoinRequest, reason: str) -> None:
+        """The request stays for the admins; the log says why the bot did not ask."""
+        log.warning(
+            "join_request_waits", group_id=request.chat_id, user_id=request.user_id, reason=reason
+        )
+        await self._keep(replace(request, problem=reason))
+
+    async def _keep(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
+        await self._registry.storage.join_requests.save(request, access_hash=access_hash)
+        self.pending[(request.chat_id, request.user_id)] = request
+        if access_hash is not None:
+            self._registry.access_hashes[request.user_id] = access_hash
+
+    async def _audit(self, action: str, request: JoinRequest) -> None:
+        await self._registry.storage.audit.record(
+            action, at=self._clock.now(), group_id=request.chat_id, user_id=request.user_id
+        )

@@ -1,0 +1,36 @@
+"""The words for each answer a press of a join request's "I have joined" gets."""
+
+from __future__ import annotations
+
+from gatekeeper.domain.join_requests import JoinAnswer, Outcome
+from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip, length, listing
+
+NOT_OURS = "This button is not one of mine, or it has expired."
+TOO_SOON = "Please wait a few seconds before pressing again."
+NOT_YET = "Not yet: please join {}, then press again."
+NOT_YET_ANY = "Not yet: joining one of {} is enough, then press again."
+
+_TEXTS = {
+    Outcome.APPROVED: "Welcome! Your request is approved: you are in. 🎉",
+    Outcome.GONE: (
+        "Your request to join is not pending any more: it was handled already. "
+        "You can ask to join again."
+    ),
+    Outcome.TOO_MANY: (
+        "Telegram will not let you in: you are in too many groups and channels. "
+        "Leave one, then press again."
+    ),
+    Outcome.LATER: "Telegram is busy right now: please press again in a minute.",
+    Outcome.ADMINS: (
+        "I cannot check every channel right now: the group's admins will look at your request."
+    ),
+}
+
+
+def join_answer_text(answer: JoinAnswer) -> str:
+    """The answer's words, within Telegram's 200 characters for a callback answer."""
+    if answer.outcome is Outcome.NOT_YET:
+        template = NOT_YET_ANY if answer.any_of and len(answer.missing) > 1 else NOT_YET
+        budget = CALLBACK_ANSWER_MAX - length(template.format(""))
+        return template.format(listing([c.label for c in answer.missing], budget))
+    return clip(_TEXTS[answer.outcome], CALLBACK_ANSWER_MAX)
