@@ -7,11 +7,16 @@ missing server skips its tests; with CI=true it fails them, so CI never silently
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
+import redis
 
 from gatekeeper.sim.stage import Stage
 from gatekeeper.storage.scratch import scratch_database
@@ -64,9 +69,43 @@ def postgres_server_url() -> str:
     return _require("GATEKEEPER_TEST_POSTGRES_URL")
 
 
+@pytest.fixture(scope="session")
+def _redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The suite's Redis server; under pytest-xdist each worker starts one of its own, since
+    tests flush their database and the benchmark counts the server's commands."""
+    url = _require("GATEKEEPER_TEST_REDIS_URL")
+    binary = shutil.which("redis-server")
+    if "PYTEST_XDIST_WORKER" not in os.environ or binary is None:
+        yield url
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    directory = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.kill()
+        server.wait()
+
+
 @pytest.fixture
-def redis_url() -> str:
-    return _require("GATEKEEPER_TEST_REDIS_URL")
+def redis_url(_redis_server_url: str) -> str:
+    return _redis_server_url
 
 
 @pytest.fixture
