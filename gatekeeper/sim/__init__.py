@@ -80,7 +80,7 @@ Connecting the bot::
     client = sim.client(bot, session=None, flood_sleep_threshold=0, catch_up=True)  # not connected
     await client.start(bot_token=bot.token)
     client = await sim.connect(bot, session=None, **client_kwargs)   # both steps
-    await sim.settle(max_seconds=5.0)   # queues drained, handler tasks done, no gaps/in-flight
+    await sim.settle(max_seconds=30.0)  # queues drained, handler tasks done, no gaps/in-flight
 
 Faults: ``sim.faults.flood_wait(Request | "Name", seconds, times=1)``,
 ``sim.faults.error(Request | "Name", code, "MESSAGE", times=1)``, ``sim.faults.latency(seconds)``,

@@ -202,7 +202,7 @@ class SimTelegram:
             )
         return busy, gap
 
-    async def settle(self, max_seconds: float = 5.0, quiet_rounds: int = 10) -> None:
+    async def settle(self, max_seconds: float = 30.0, quiet_rounds: int = 10) -> None:
         """Return once every pushed update was processed and every handler task finished.
 
         Raises SimNotSettled after ``max_seconds`` real seconds of continued activity.

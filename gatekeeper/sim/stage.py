@@ -99,7 +99,7 @@ class Stage:
         await self.stop()
         return await self.start()
 
-    async def settle(self, patience: float = 5.0) -> None:
+    async def settle(self, patience: float = 30.0) -> None:
         """Until Telegram's updates and the bot's background work have all been handled
         (`patience`: real seconds of continued activity before giving up; the bench's large
         scales need more)."""
