@@ -85,7 +85,15 @@ Connecting the bot::
 Faults: ``sim.faults.flood_wait(Request | "Name", seconds, times=1)``,
 ``sim.faults.error(Request | "Name", code, "MESSAGE", times=1)``, ``sim.faults.latency(seconds)``,
 ``sim.faults.drop_connection(times=1)`` (the next requests fail with ConnectionError; the
-connection itself stays up, as Telethon's sender reconnects by itself), ``sim.faults.clear()``.
+connection itself stays up, as Telethon's sender reconnects by itself),
+``sim.faults.flood_limit(Request | "Name", calls=N, per_seconds=S)`` (Telegram's flood limit
+per request type, by the sim's clock; ``sim.faults.flood_waits`` counts the waits it gave),
+``sim.faults.clear()``.
+
+Listing (channels.GetParticipants) follows Telegram: pages of at most 200; Recent (newest
+first) and Search reach at most 10,000 members of a supergroup and about 200 subscribers of a
+broadcast channel (``count`` still says how many match); Search matches the start of any word
+of the first name, last name or username; Admins, Banned, Kicked and Bots list what they say.
 
 Answered requests: help.GetConfig, auth.ImportBotAuthorization, users.GetUsers,
 contacts.ResolveUsername, bots.SetBotCommands, updates.GetState/GetDifference/

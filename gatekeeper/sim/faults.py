@@ -1,8 +1,16 @@
-"""Injected failures: flood waits, arbitrary RPC errors, latency and dropped connections."""
+"""Injected failures: flood waits, arbitrary RPC errors, latency and dropped connections.
+
+`flood_limit` is Telegram's own behaviour rather than a one-off fault: at most `calls` requests
+of one type in any `per_seconds` (by the sim's clock), the rest turned away with FLOOD_WAIT
+for as long as the window needs to free a slot. Telegram publishes no figure for
+getParticipant(s), but it does flood-wait each request type on its own, as this does.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from gatekeeper.sim.errors import RpcFail
@@ -25,6 +33,13 @@ class _Rule:
     times: int
 
 
+@dataclass
+class _Limit:
+    calls: int
+    per_seconds: float
+    sent: deque[float] = field(default_factory=deque)
+
+
 class Faults:
     """Switches on failures for the next calls; ``clear()`` switches everything off.
 
@@ -35,6 +50,14 @@ class Faults:
         self._rules: list[_Rule] = []
         self.latency_seconds = 0.0
         self.drops = 0
+        self._limits: dict[str, _Limit] = {}
+        self.flood_waits = 0  # FLOOD_WAIT answers given by flood limits
+
+    def flood_limit(self, request: str | type, *, calls: int, per_seconds: float) -> None:
+        """From now on, at most `calls` requests of this type in any `per_seconds`."""
+        if calls < 1 or per_seconds <= 0:
+            raise ValueError("a flood limit needs at least one call per positive period")
+        self._limits[request_name(request)] = _Limit(calls, per_seconds)
 
     def flood_wait(self, request: str | type, seconds: int, times: int = 1) -> None:
         """The next ``times`` calls of ``request`` fail with ``FLOOD_WAIT_<seconds>``."""
@@ -57,6 +80,7 @@ class Faults:
 
     def clear(self) -> None:
         self._rules.clear()
+        self._limits.clear()
         self.latency_seconds = 0.0
         self.drops = 0
 
@@ -66,12 +90,26 @@ class Faults:
             return True
         return False
 
-    def check(self, request: Any) -> None:
-        """Raise the first matching injected error for ``request`` (consuming one use)."""
+    def check(self, request: Any, now: float = 0.0) -> None:
+        """Raise the first matching injected error for ``request`` (consuming one use), or
+        FLOOD_WAIT when its type is over its flood limit at `now`."""
         name = request_name(request)
+        limit = self._limits.get(name)
+        if limit is not None:
+            self._within(limit, now)
         for rule in self._rules:
             if rule.request == name:
                 rule.times -= 1
                 if rule.times <= 0:
                     self._rules.remove(rule)
                 raise RpcFail(rule.code, rule.message)
+
+    def _within(self, limit: _Limit, now: float) -> None:
+        sent = limit.sent
+        while sent and now - sent[0] >= limit.per_seconds:
+            sent.popleft()
+        if len(sent) >= limit.calls:
+            self.flood_waits += 1
+            wait = max(1, math.ceil(sent[0] + limit.per_seconds - now))
+            raise RpcFail(420, f"FLOOD_WAIT_{wait}")
+        sent.append(now)

@@ -79,13 +79,19 @@ def get_participant(call: Call) -> Any:
     return types.channels.ChannelParticipant(participant=tl, chats=chats, users=users)
 
 
+def _named(p: Participant, q: str, call: Call) -> bool:
+    """Telegram's search by name: each word of `q` starts a word of the first name, last name
+    or username."""
+    user = call.world.users[p.user_id]
+    names = (user.first_name, user.last_name or "")
+    words = [w for name in names for w in name.lower().split()] + [(user.username or "").lower()]
+    return all(any(w.startswith(part) for w in words) for part in q.lower().split())
+
+
 def _matches(p: Participant, flt: Any, call: Call) -> bool:
-    q = (getattr(flt, "q", "") or "").lower()
-    if q:
-        user = call.world.users[p.user_id]
-        names = [user.first_name, user.last_name or "", user.username or ""]
-        if not any(q in n.lower() for n in names):
-            return False
+    q = getattr(flt, "q", "") or ""
+    if q.strip() and not _named(p, q, call):
+        return False
     if isinstance(flt, types.ChannelParticipantsAdmins):
         return p.role.is_admin
     if isinstance(flt, types.ChannelParticipantsBanned):
@@ -101,12 +107,19 @@ def _matches(p: Participant, flt: Any, call: Call) -> bool:
     )
 
 
+_CAPPED = (types.ChannelParticipantsRecent, types.ChannelParticipantsSearch)
+
+
 @handles(functions.channels.GetParticipantsRequest)
 def get_participants(call: Call) -> Any:
+    """Newest first; Recent and Search stop at Telegram's caps (about 200 subscribers of a
+    broadcast channel, 10,000 members of a supergroup), whatever the offset."""
     req = call.request
     chat = _visible_participant_list(call, req.channel)
-    matched = [p for p in chat.participants.values() if _matches(p, req.filter, call)]
-    cap = BROADCAST_LIST_MAX if chat.broadcast else SUPERGROUP_LIST_MAX
+    newest = sorted(chat.participants.values(), key=lambda p: p.date, reverse=True)
+    matched = [p for p in newest if _matches(p, req.filter, call)]
+    capped = isinstance(req.filter, _CAPPED)
+    cap = BROADCAST_LIST_MAX if chat.broadcast and capped else SUPERGROUP_LIST_MAX
     listable = matched[:cap]
     page = listable[max(req.offset, 0) : max(req.offset, 0) + max(0, min(req.limit, PAGE_MAX))]
     parts = [participant_tl(p, call.bot_id) for p in page]

@@ -167,7 +167,7 @@ class SimTelegram:
             inner = inner.query
         name = type(inner).__name__
         self.requests[name] += 1
-        self.faults.check(inner)
+        self.faults.check(inner, self.clock.now())
         handler = HANDLERS.get(type(inner))
         if handler is None:
             raise NotImplementedError(f"sim does not model {name}")
