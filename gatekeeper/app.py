@@ -14,7 +14,10 @@ from telethon import TelegramClient, errors
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.cache.memory import MembershipMemory
 from gatekeeper.cache.shared import RedisMembership
+from gatekeeper.cache.warmup_share import RedisWarmups
 from gatekeeper.clock import Clock, SystemClock
+from gatekeeper.domain.commands import BOT_COMMANDS
+from gatekeeper.observability.gauges import observe
 from gatekeeper.observability.health import HealthServer
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.observability.readiness import database_check, redis_check, telegram_check
@@ -24,12 +27,14 @@ from gatekeeper.services.gate import Gate
 from gatekeeper.services.grace import GraceEnds
 from gatekeeper.services.join_requests import JoinRequests
 from gatekeeper.services.links import LinkHealth
+from gatekeeper.services.listed import ListedStandings
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.presence import Presence
 from gatekeeper.services.reconcile import Reconciler
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.removals import Removals
+from gatekeeper.services.warmup import Warmups
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
 from gatekeeper.telegram.client import build_client, check_session_owner, protect_session_file
@@ -37,21 +42,11 @@ from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
 from gatekeeper.telegram.join_desk import JoinDeskGateway
 from gatekeeper.telegram.join_handlers import JoinHandlers
+from gatekeeper.telegram.listing import Lister
 from gatekeeper.telegram.pacing import Pacer, background
 
 log = structlog.get_logger(__name__)
 
-BOT_COMMANDS = (
-    ("protect", "Require channels: /protect @channel ..."),
-    ("unlink", "Stop requiring a channel"),
-    ("unprotect", "Turn protection off and release everyone I muted"),
-    ("status", "Protection, channel health, muted members"),
-    ("settings", "Show or change settings"),
-    ("allow", "Exempt a member: /allow @user, or reply to them"),
-    ("disallow", "End a member's exception"),
-    ("allowed", "List the members exempted"),
-    ("help", "How to set me up"),
-)
 SWEEP_INTERVAL = 5.0
 PROBE_INTERVAL = 300.0
 ADMINS_RETRY = 600.0
@@ -79,6 +74,7 @@ class App:
     grace: GraceEnds
     joins: JoinRequests
     join_handlers: JoinHandlers
+    warmup: Warmups
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
@@ -140,8 +136,9 @@ class App:
             self.cache.shared.bind(bot_id)
         await self.registry.load()
         await self.joins.load()
+        await self.warmup.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
-        self.reconciler.bot_id = bot_id
+        self.reconciler.bot_id = self.warmup.bot_id = bot_id
         self.handlers.me_username = me.username
         await self._load_admins()
         self._resume()
@@ -200,6 +197,7 @@ class App:
                 self.notices.delete_later(restriction.group_id, restriction.notice_message_id, left)
         # Members who qualified or left while the bot was away, groups it lost, links changed.
         self.spawn(self.reconciler.run_due())
+        self.spawn(self.warmup.run_due())  # groups never warmed, and runs cut short
 
     async def sweep(self) -> None:
         """Periodic chores, each on its own so that one failing does not stop the others."""
@@ -213,6 +211,7 @@ class App:
             ("removals", self.removals.sweep()),
             ("grace", self.grace.sweep()),
             ("join_requests", self.joins.sweep()),
+            ("warmup", self.warmup.run_due()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -272,6 +271,7 @@ class App:
         self._stopped = True
         self.metrics.shutting_down.set(1)
         self.handlers.close(self.client)
+        self.warmup.pause()  # a run saves where it is and goes on at the next start
         try:
             await asyncio.wait_for(self._finish_work(), self.settings.shutdown_grace)
         except TimeoutError:
@@ -360,6 +360,16 @@ def build(
         interval=settings.reconcile_interval,
         background=background,
     )
+    registry.listed = ListedStandings(clock, settings.member_ttl)
+    warmups = Warmups(
+        (registry, Lister(client, pacer, gateway.peers), membership, cache, enforcer, clock),
+        notices,
+        metrics,
+        lambda work: app_tasks[0].spawn(work),
+        rate=settings.warmup_rate,
+        interval=settings.warmup_interval,
+        shared=RedisWarmups(redis) if redis is not None else None,
+    )
     handlers = Handlers(
         gateway=gateway,
         registry=registry,
@@ -396,24 +406,13 @@ def build(
         grace=GraceEnds(registry, gate, clock),
         joins=joins,
         join_handlers=join_handlers,
+        warmup=warmups,
         redis=redis,
     )
     app_tasks.append(app)
+    admin.warmups = warmups
     links.on_healed = lambda group_id, channel_id: app.spawn(
         gate.recheck_muted(group_id, channel_id)
     )
-    _observe(metrics, registry, memory)
+    observe(metrics, registry, memory)
     return app
-
-
-def _observe(metrics: Metrics, registry: Registry, memory: MembershipMemory) -> None:
-    """Gauges read the bot's state when scraped, so they can never drift from it."""
-    rules = registry.rules
-    metrics.cache_entries.set_function(lambda: len(memory))
-    metrics.restrictions_active.set_function(lambda: len(registry.restrictions))
-    metrics.protected_groups.set_function(lambda: sum(r.enforced for r in rules.values()))
-    metrics.groups_unguarded.set_function(lambda: sum(not r.acting for r in rules.values()))
-    metrics.links.set_function(lambda: sum(len(r.links) for r in rules.values() if r.protected))
-    metrics.unhealthy_links.set_function(
-        lambda: sum(not link.healthy for r in rules.values() for link in r.links)
-    )

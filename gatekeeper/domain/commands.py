@@ -10,7 +10,20 @@ from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP
 
 COMMANDS = (
     *("start", "help", "protect", "unlink", "unprotect", "status", "settings"),
-    *("allow", "disallow", "allowed"),
+    *("allow", "disallow", "allowed", "verify"),
+)
+# The menu Telegram shows for the bot (bots.setBotCommands): name and what it does.
+BOT_COMMANDS = (
+    ("protect", "Require channels: /protect @channel ..."),
+    ("unlink", "Stop requiring a channel"),
+    ("unprotect", "Turn protection off and release everyone I muted"),
+    ("status", "Protection, channel health, muted members"),
+    ("settings", "Show or change settings"),
+    ("allow", "Exempt a member: /allow @user, or reply to them"),
+    ("disallow", "End a member's exception"),
+    ("allowed", "List the members exempted"),
+    ("verify", "Check every member now; /verify cancel stops it"),
+    ("help", "How to set me up"),
 )
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?(?:\s+|$)")

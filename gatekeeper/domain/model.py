@@ -61,6 +61,13 @@ class GraceMode(StrEnum):
     LENIENT = "lenient"
 
 
+class Sweep(StrEnum):
+    """What a warm-up does with the members it finds unsubscribed."""
+
+    OFF = "off"  # nothing: they meet the gate when they next write or arrive
+    MUTE = "mute"  # muted, paced, with one summary notice
+
+
 MAX_WARN_FIRST = 10
 MIN_GRACE = 60
 MAX_GRACE = 7 * 24 * 3600
@@ -82,6 +89,7 @@ class GroupSettings:
     grace_mode: GraceMode = GraceMode.LENIENT
     decline_after: int | None = None  # seconds before an unfinished join request is declined
     pending_accept: bool = False  # a pending request to a private channel counts as joined
+    sweep: Sweep = Sweep.OFF  # what a warm-up does with the unsubscribed it finds
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from gatekeeper.domain.model import (
     OnLeave,
     OnViolation,
     Require,
+    Sweep,
 )
 
 _VIOLATION_WORDS = {
@@ -40,7 +41,7 @@ _ACTION_TEXT = {
 SETTINGS_USAGE = (
     "Usage: /settings action delete|mute|delete-only, /settings require all|any, "
     "/settings warn 2|off, /settings on-leave now|next-message, /settings kick 24h|off, "
-    "/settings grace 10m|off|strict|lenient, "
+    "/settings grace 10m|off|strict|lenient, /settings sweep mute|off, "
     f"{JOIN_USAGE}, "
     "or /settings notice <seconds, or e.g. 2m, 1h>"
 )
@@ -88,6 +89,10 @@ def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettin
             return replace(settings, grace=None)
         seconds = parse_duration(value, "grace")
         return replace(settings, grace=_within(seconds, MIN_GRACE, MAX_GRACE, "grace"))
+    if key == "sweep":
+        if value not in ("mute", "off", "default"):
+            raise CommandError("sweep must be mute (a warm-up mutes who it finds) or off")
+        return replace(settings, sweep=Sweep.MUTE if value == "mute" else Sweep.OFF)
     if key in ("on-leave", "on_leave"):
         words = {"now": OnLeave.NOW, "next-message": OnLeave.NEXT_MESSAGE}
         if value.replace("_", "-") not in words:
@@ -133,6 +138,12 @@ def _grace_words(settings: GroupSettings) -> str:
     return f"{_say(settings.grace)} for newcomers, {settings.grace_mode}: {end}"
 
 
+def _sweep_words(settings: GroupSettings) -> str:
+    if settings.sweep is Sweep.MUTE:
+        return "mutes the unsubscribed it finds, with one summary notice"
+    return "mutes nobody; they meet the gate when they next write"
+
+
 def status_line(settings: GroupSettings) -> str:
     """The rules in one line, for /status."""
     return (
@@ -140,7 +151,8 @@ def status_line(settings: GroupSettings) -> str:
         f"{_ACTION_TEXT[settings.on_violation].split(' (')[0]}; "
         f"warnings first: {settings.warn_first}; on leaving a channel: {settings.on_leave}; "
         f"grace {_say(settings.grace) + ' ' + settings.grace_mode if settings.grace else 'off'}; "
-        f"removal {_kick_words(settings)}; {join_status(settings)}"
+        f"removal {_kick_words(settings)}; {join_status(settings)}; "
+        f"warm-up sweep: {settings.sweep}"
     )
 
 
@@ -157,4 +169,5 @@ def settings_lines(settings: GroupSettings) -> list[str]:
         f"• removal of members I muted (they may come back): {kick}  (/settings kick 24h|off)",
         f"• notice lifetime: {settings.notice_ttl}s  (/settings notice 2m)",
         *join_lines(settings),
+        f"• a warm-up (/verify) {_sweep_words(settings)}  (/settings sweep mute|off)",
     ]

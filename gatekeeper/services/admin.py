@@ -10,10 +10,12 @@ from gatekeeper.clock import Clock
 from gatekeeper.domain.commands import ChannelRef, CommandError, parse_channel_refs
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules
 from gatekeeper.domain.setting_commands import apply_setting, settings_lines, status_line
+from gatekeeper.domain.warmup import status_line as warmup_line
 from gatekeeper.services.exceptions import Exceptions
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
+from gatekeeper.services.warmup import Warmups
 
 log = structlog.get_logger(__name__)
 
@@ -44,6 +46,7 @@ class Admin:
         self._linked_checked: dict[ChatId, float] = {}
         self.bot_id = 0
         self.exceptions = Exceptions(gateway, registry, gate, clock)
+        self.warmups: Warmups | None = None  # /verify; /protect starts a warm-up
 
     async def refresh_group(self, group_id: ChatId, title: str) -> GroupRules:
         """Record the group, its linked channel and its admins."""
@@ -125,6 +128,8 @@ class Admin:
             await self._registry.storage.audit.record(
                 "protect", at=self._clock.now(), group_id=group_id, detail={"channels": linked}
             )
+            if self.warmups is not None:
+                self.warmups.protected(group_id)
         rules = await self._registry.refresh(group_id) or rules
         header = (
             "🛡 Protection is on. Members must join: "
@@ -254,6 +259,7 @@ class Admin:
         lines.append(f"Exceptions (/allowed): {len(self._registry.allowed_in(group_id))}")
         seen = len(self._registry.verified.get(group_id, ()))
         lines.append(f"Seen subscribed since I last started: {seen}")
+        lines.append(warmup_line(self._registry.warmups.get(group_id)))
         return "\n".join(lines)
 
     async def _comments_line(self, group_id: ChatId) -> str:

@@ -222,7 +222,7 @@ class Enforcer:
         if self._clock.now() - self._gone.get((group_id, user_id), float("-inf")) < GONE_TTL:
             return MuteOutcome.GONE
         try:
-            standing = await self._gateway.standing(group_id, user_id)
+            standing = await self._registry.listed.standing(group_id, user_id, self._gateway)
         except UserUnreachable:
             return MuteOutcome.UNREACHABLE
         call = judge_mute(

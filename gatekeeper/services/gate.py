@@ -172,7 +172,7 @@ class Gate:
         if self._registry.is_admin(group_id, user_id):
             return False
         try:
-            standing = await self._gateway.standing(group_id, user_id)
+            standing = await self._registry.listed.standing(group_id, user_id, self._gateway)
         except (ChatUnreachable, UserUnreachable):
             return False
         discussion_group = self._enforcer.in_discussion_group(group_id)

@@ -136,3 +136,31 @@ class JoinDesk(Protocol):
     async def write(self, user_id: int, text: str, buttons: NoticeButtons) -> int:
         """Write to the requester privately (HTML); PrivateRefused says why it cannot."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One member a listing showed, and where they stand (access hash and is_bot included)."""
+
+    user_id: int
+    standing: Standing
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantsPage:
+    members: tuple[Listed, ...]
+    count: int  # how many match the query in all, even past what Telegram lists
+
+
+class Listing(Protocol):
+    """channels.getParticipants, for the warm-up; errors as for `Telegram`."""
+
+    async def participants(self, chat_id: int, query: str, offset: int) -> ParticipantsPage:
+        """A page of up to 200 members: the most recent for query "", else those whose name
+        has a word starting with `query`."""
+        ...
+
+    def flood_waits(self, method: str) -> int:
+        """How many flood waits Telegram has given for `method` so far (short ones included,
+        which the pacing module sleeps through): a warm-up slows down when this grows."""
+        ...

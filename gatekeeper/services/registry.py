@@ -17,6 +17,8 @@ from gatekeeper.domain.model import (
     Restriction,
     UserId,
 )
+from gatekeeper.domain.warmup import WarmupProgress
+from gatekeeper.services.listed import ListedStandings
 from gatekeeper.storage import Storage
 
 
@@ -32,6 +34,8 @@ class Registry:
         # recorded, so that Telegram can be asked about them even when the session forgot them.
         self.access_hashes: dict[int, int] = {}
         self.notes: dict[tuple[ChatId, UserId], MemberNote] = {}
+        self.listed = ListedStandings()  # where members stood when their group was listed
+        self.warmups: dict[ChatId, WarmupProgress] = {}  # each group's latest warm-up
 
     async def load(self) -> None:
         for rules in await self.storage.groups.load_all():
@@ -70,6 +74,8 @@ class Registry:
         self.admins[group_id] = admins
 
     def set_admin(self, group_id: ChatId, user_id: UserId, is_admin: bool) -> None:
+        """Telegram's latest word on a member: what a listing said of them is stale."""
+        self.listed.forget(group_id, user_id)
         current = self.admins.get(group_id, frozenset())
         self.admins[group_id] = current | {user_id} if is_admin else current - {user_id}
 
@@ -85,6 +91,7 @@ class Registry:
         """Record a mute, with the member's access hash so that it can be lifted after any
         restart, whatever the session file kept."""
         await self.storage.restrictions.save(restriction, access_hash=access_hash)
+        self.listed.forget(restriction.group_id, restriction.user_id)
         self.restrictions[(restriction.group_id, restriction.user_id)] = restriction
         if access_hash is not None:
             self.access_hashes[restriction.user_id] = access_hash

@@ -31,8 +31,13 @@ class Stage:
         redis_url: str | None = None,
         seed: int = 0,
         health_port: int = -1,
+        **overrides: object,
     ) -> None:
+        """`overrides`: settings for the bot (e.g. `warmup_interval`). Warm-ups run only on
+        demand unless a stage asks for them, so that a story about a message is not about a
+        warm-up of the group as well."""
         self.health_port = health_port
+        self.overrides: dict[str, object] = {"warmup_interval": 0.0, **overrides}
         self.clock = FrozenClock()
         self.sim = SimTelegram(clock=self.clock, seed=seed)
         self.database_url = database_url
@@ -56,6 +61,7 @@ class Stage:
             database_url=self.database_url,
             redis_url=self.redis_url,
             health_port=self.health_port,
+            **self.overrides,  # type: ignore[arg-type]
         )
 
     def make_admin(self, chat: SimChat) -> None:

@@ -22,6 +22,7 @@ from gatekeeper.storage.join_requests import JoinRequestStore
 from gatekeeper.storage.members import MemberNoteStore
 from gatekeeper.storage.restrictions import RestrictionStore
 from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
+from gatekeeper.storage.warmups import WarmupStore
 
 __all__ = [
     "AuditLog",
@@ -32,6 +33,7 @@ __all__ = [
     "RestrictionStore",
     "Storage",
     "Unbound",
+    "WarmupStore",
     "create_engine",
     "session_factory",
 ]
@@ -46,6 +48,7 @@ class Storage:
     scope: BotScope
     members: MemberNoteStore
     join_requests: JoinRequestStore
+    warmups: WarmupStore
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
@@ -72,6 +75,7 @@ class Storage:
             scope=scope,
             members=MemberNoteStore(sessions, scope),
             join_requests=JoinRequestStore(sessions, scope),
+            warmups=WarmupStore(sessions, scope),
         )
 
     async def bind(self, bot_id: int) -> None:

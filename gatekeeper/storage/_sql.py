@@ -42,14 +42,15 @@ def upsert(
 
 
 def insert_or_ignore(
-    session: AsyncSession, table: type[Base], values: Mapping[str, Any], *, key: Sequence[str]
+    session: AsyncSession,
+    table: type[Base],
+    values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    *,
+    key: Sequence[str],
 ) -> Insert:
-    """Insert `values` unless a row with the same `key` exists."""
-    return (
-        _insert(session, table)
-        .values(dict(values))
-        .on_conflict_do_nothing(index_elements=list(key))
-    )
+    """Insert `values` (a row, or several) except those whose `key` exists already."""
+    rows = [dict(v) for v in values] if isinstance(values, Sequence) else dict(values)
+    return _insert(session, table).values(rows).on_conflict_do_nothing(index_elements=list(key))
 
 
 async def affected(session: AsyncSession, stmt: Insert | Update | Delete) -> int:

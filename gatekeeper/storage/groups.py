@@ -19,6 +19,7 @@ from gatekeeper.domain.model import (
     OnLeave,
     OnViolation,
     Require,
+    Sweep,
 )
 from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
 from gatekeeper.storage.errors import NotFound
@@ -89,6 +90,7 @@ class GroupStore:
                 "grace_mode": _DEFAULTS.grace_mode.value,
                 "decline_after": _DEFAULTS.decline_after,
                 "pending_accept": _DEFAULTS.pending_accept,
+                "sweep": _DEFAULTS.sweep.value,
                 "linked_channel_id": linked_channel_id,
                 "access_hash": access_hash,
             }
@@ -120,6 +122,7 @@ class GroupStore:
             grace_mode=settings.grace_mode.value,
             decline_after=settings.decline_after,
             pending_accept=settings.pending_accept,
+            sweep=settings.sweep.value,
         )
 
     async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
@@ -286,6 +289,7 @@ def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
             grace_mode=GraceMode(row.grace_mode),
             decline_after=row.decline_after,
             pending_accept=row.pending_accept,
+            sweep=Sweep(row.sweep),
         ),
         links=tuple(links),
         linked_channel_id=row.linked_channel_id,

@@ -75,6 +75,7 @@ class GroupRow(Base):
     grace_mode: Mapped[str] = mapped_column(String(8), server_default="lenient")
     decline_after: Mapped[int | None] = mapped_column(Integer)  # seconds; None: admins decide
     pending_accept: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    sweep: Mapped[str] = mapped_column(String(8), server_default="off")  # off or mute
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
     bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
@@ -168,6 +169,44 @@ class JoinRequestRow(Base):
     asked: Mapped[bool] = mapped_column(Boolean, server_default=false())
     problem: Mapped[str | None] = mapped_column(Text)  # why the bot could not write to them
     access_hash: Mapped[int | None] = mapped_column(BigInteger)  # the requester's
+
+
+class WarmupRow(Base):
+    """A group's latest warm-up (bulk verification) and how far it got, so a restart resumes."""
+
+    __tablename__ = "warmups"
+
+    bot_id: Mapped[int] = _bot_id_column()
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(16))  # requested, running, waiting, done, ...
+    phase: Mapped[str] = mapped_column(String(16))  # listing, channels, checking, finished
+    reason: Mapped[str] = mapped_column(String(16))  # what asked for it: protect, timer, ...
+    queries: Mapped[list[str]] = mapped_column(JSON)  # searches still to list; "" is Recent
+    offset: Mapped[int] = mapped_column(Integer)  # into the first of them
+    queries_done: Mapped[int] = mapped_column(Integer)
+    cursor: Mapped[int] = mapped_column(BigInteger)  # checking: the last member id checked
+    total: Mapped[int] = mapped_column(Integer)  # distinct members listed
+    verified: Mapped[int] = mapped_column(Integer)
+    not_subscribed: Mapped[int] = mapped_column(Integer)
+    muted: Mapped[int] = mapped_column(Integer)  # by the sweep (/settings sweep mute)
+    rate: Mapped[float] = mapped_column(Double)  # checks per second, adapted to flood waits
+    rate_changed_at: Mapped[float] = mapped_column(Double)
+    started_at: Mapped[float] = mapped_column(Double)
+    resume_at: Mapped[float] = mapped_column(Double)  # waiting: when it goes on
+    finished_at: Mapped[float | None] = mapped_column(Double)
+
+
+class WarmupMemberRow(Base):
+    """A member a group's listing showed: a plain member, an admin or a bot, with the access
+    hash to name them by (a restricted member is looked up when it matters: their rights)."""
+
+    __tablename__ = "warmup_members"
+
+    bot_id: Mapped[int] = _bot_id_column()
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))  # member, admin, bot or restricted
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class AuditRow(Base):

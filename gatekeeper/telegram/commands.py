@@ -91,6 +91,8 @@ class Commands:
             return await act(group_id, args, replied)
         if name == "allowed":
             return exceptions.allowed(group_id)
+        if name == "verify" and self._admin.warmups is not None:
+            return await self._admin.warmups.command(group_id, args)
         return await self._admin.settings(group_id, title, args)
 
     def _refused_lately(self, group_id: int, message: Any) -> bool:

@@ -81,7 +81,7 @@ class Gateway:
         known: Mapping[int, int] | None = None,
     ) -> None:
         self.client = client
-        self._peers = Peers(self._input_entity, known if known is not None else {})
+        self.peers = Peers(self._input_entity, known if known is not None else {})
         self._metrics = metrics
         self._clock = clock
         self.pacer = pacer or Pacer(clock, metrics)
@@ -129,13 +129,13 @@ class Gateway:
 
     async def _input_user(self, user_id: int) -> Any:
         try:
-            return await self._peers.input_peer(user_id)
+            return await self.peers.input_peer(user_id)
         except ValueError as error:
             raise UserUnreachable(f"unknown user {user_id}") from error
 
     async def _input_chat(self, chat_id: int) -> Any:
         try:
-            return await self._peers.input_peer(chat_id)
+            return await self.peers.input_peer(chat_id)
         except ValueError as error:
             raise ChatUnreachable("I cannot find that chat") from error
         except BROKEN_LINK_ERRORS as error:
@@ -143,7 +143,7 @@ class Gateway:
 
     async def access_hash(self, peer_id: int) -> int | None:
         """The access hash this bot names a user or chat by, if it knows one (for storage)."""
-        return await self._peers.access_hash(peer_id)
+        return await self.peers.access_hash(peer_id)
 
     async def restrict(self, group_id: int, user_id: int, rights: BannedRights) -> bool:
         """Set a member's banned rights; False if Telegram refuses because they are an admin.
@@ -194,7 +194,7 @@ class Gateway:
         """
         keyboard = notice_buttons(buttons.channels, buttons.verify_data) if buttons else None
         try:
-            peer = await self._peers.input_peer(chat_id)
+            peer = await self.peers.input_peer(chat_id)
             message = await self._call(
                 "SendMessage",
                 lambda: self.client.send_message(
@@ -219,7 +219,7 @@ class Gateway:
     async def first_name(self, user_id: int) -> str | None:
         """A user's first name, for addressing them (None if Telegram will not say)."""
         try:
-            peer = await self._peers.input_peer(user_id)
+            peer = await self.peers.input_peer(user_id)
             user = await self._call("GetUsers", lambda: self.client.get_entity(peer))
         except (errors.RPCError, ValueError):
             return None
@@ -287,7 +287,7 @@ class Gateway:
         peers: list[Any] = []
         for chat_id in batch:
             try:
-                peers.append(await self._peers.input_peer(chat_id))
+                peers.append(await self.peers.input_peer(chat_id))
             except ValueError as error:  # neither the session nor storage can name it
                 log.info("channels_unknown", chat_id=chat_id, reason=str(error))
         if not peers:

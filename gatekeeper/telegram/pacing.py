@@ -10,15 +10,13 @@ The per-group message budget for notices and replies (`GroupBudget`) lives here 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import math
 import random
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
-from contextvars import ContextVar
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import structlog
@@ -29,6 +27,9 @@ from gatekeeper.domain.model import ChatId
 from gatekeeper.domain.pacing import Bucket, Priority, backoff, take
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import FloodWaited as FloodWaited
+from gatekeeper.services.priorities import background as background
+from gatekeeper.services.priorities import current_priority
+from gatekeeper.services.priorities import priority as priority
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -40,27 +41,6 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     errors.ServerError,  # 500 INTERNAL, RPC_CALL_FAIL, ...
     errors.TimedOutError,  # -500/-503 'Timeout'
 )
-
-_priority: ContextVar[Priority] = ContextVar("gatekeeper_priority", default=Priority.ENFORCE)
-
-
-@contextlib.contextmanager
-def priority(level: Priority) -> Iterator[None]:
-    """Requests made inside (and in tasks started inside) are served at this priority."""
-    token = _priority.set(level)
-    try:
-        yield
-    finally:
-        _priority.reset(token)
-
-
-def background() -> contextlib.AbstractContextManager[None]:
-    """The low priority, for work nobody waits for (reconciliation, re-checks in bulk)."""
-    return priority(Priority.BACKGROUND)
-
-
-def current_priority() -> Priority:
-    return _priority.get()
 
 
 class GroupBudget:
@@ -128,6 +108,7 @@ class Pacer:
         self._blocked_until: dict[str, float] = {}  # method -> clock time its wait ends
         self.messages = GroupBudget(clock)
         self.sent = 0  # requests that went out
+        self.flood_waits: Counter[str] = Counter()  # by method, each FLOOD_WAIT Telegram gave
 
     def blocked_for(self, method: str) -> float:
         """Seconds Telegram still wants us to wait before the next `method` (0 if none)."""
@@ -206,6 +187,7 @@ class Pacer:
 
     def _flood_waited(self, method: str, seconds: int) -> None:
         self._metrics.flood_wait(method, seconds)
+        self.flood_waits[method] += 1
         until = self._clock.now() + seconds
         if until > self._blocked_until.get(method, 0.0):
             self._blocked_until[method] = until

@@ -31,7 +31,8 @@ Commands, in the group (for its creator and admins with the right to ban):
 they may come back), /settings warn 2 (messages deleted with a notice before a mute), \
 /settings on-leave now|next-message, /settings grace 10m|off|strict|lenient (time for \
 newcomers to join), /settings notice 2m, /settings decline 1h|off (decline join requests \
-not completed in that time)
+not completed in that time), /settings sweep mute|off (whether /verify mutes)
+/verify - check every member now, gently (/verify cancel stops it); /status shows how far
 /allow @user (or reply /allow to their message) - let a member write without the channels; \
 /disallow @user ends it; /allowed lists them
 

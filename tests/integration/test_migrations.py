@@ -22,10 +22,13 @@ from gatekeeper.domain.model import (
     OnLeave,
     OnViolation,
     Require,
+    Sweep,
 )
+from gatekeeper.domain.warmup import WarmupProgress
 from gatekeeper.storage import Storage, migrate
 from gatekeeper.storage.engine import create_engine
 from gatekeeper.storage.tables import metadata
+from gatekeeper.storage.warmups import ListedMember
 
 OUR_TABLES = {
     "groups",
@@ -35,8 +38,10 @@ OUR_TABLES = {
     "audit",
     "member_notes",
     "join_requests",
+    "warmups",
+    "warmup_members",
 }
-HEAD = "0005_join_requests"
+HEAD = "0006_warmups"
 BOT = 6_100_000_001
 
 
@@ -304,5 +309,27 @@ async def test_groups_stored_before_join_requests_leave_them_to_the_admins_and_d
         assert titles == ["Readers"]
         assert not {"decline_after", "pending_accept"} & columns
         assert "join_requests" not in await _tables(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_groups_stored_before_warm_ups_sweep_nobody_and_warm_ups_go_on_a_downgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        storage, rules = await _readers_stored_at(engine, "0005_join_requests")
+        assert rules.settings.sweep is Sweep.OFF, "nobody is muted by a warm-up unless asked"
+        await storage.warmups.save(WarmupProgress(rules.group_id, total=3))
+        assert await storage.warmups.add_members(rules.group_id, [ListedMember(7, "member")]) == 1
+
+        await migrate.downgrade(engine, "0005_join_requests")
+        tables = await _tables(engine)
+        assert not {"warmups", "warmup_members"} & tables and "join_requests" in tables
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
+            )
+        assert "sweep" not in columns and "decline_after" in columns
     finally:
         await engine.dispose()
