@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gatekeeper.cli import bench, demo, doctor, login, migrate, run, stats
+from gatekeeper.cli import bench, demo, doctor, login, migrate, run, stats, warm
 from gatekeeper.cli.command import Command
 from gatekeeper.settings import SettingsError, load_settings
 from gatekeeper.storage.migrate import MigrationError
@@ -21,6 +21,7 @@ COMMANDS: tuple[Command, ...] = (
     migrate.COMMAND,
     doctor.COMMAND,
     stats.COMMAND,
+    warm.COMMAND,
     demo.COMMAND,
     bench.COMMAND,
 )
@@ -31,6 +32,7 @@ examples:
   python3 run.py                 run the bot (the same as `run`)
   python3 run.py login           log the bot in once and save its session
   python3 run.py doctor          find out what is wrong, line by line
+  python3 run.py warm GROUP      check every member of a group now, with a progress bar
   python3 run.py demo            see the bot at work on a simulated Telegram
 
 `python3 run.py COMMAND --help` shows each command's options and examples."""
