@@ -17,6 +17,7 @@ from gatekeeper.cache.shared import RedisMembership
 from gatekeeper.cache.warmup_share import RedisWarmups
 from gatekeeper.clock import Clock, SystemClock
 from gatekeeper.domain.commands import BOT_COMMANDS
+from gatekeeper.locales import load_library
 from gatekeeper.observability.gauges import observe
 from gatekeeper.observability.health import HealthServer
 from gatekeeper.observability.metrics import Metrics
@@ -321,7 +322,7 @@ def build(
         )
     metrics = Metrics()
     storage = Storage.on(create_engine(settings.database_url, concurrency=settings.concurrency))
-    registry = Registry(storage)
+    registry = Registry(storage, load_library())
     pacer = Pacer(clock, metrics, rate=settings.telegram_rate, burst=settings.telegram_burst)
     gateway = Gateway(client, metrics, clock, pacer=pacer, known=registry.access_hashes)
     memory = MembershipMemory(
@@ -339,7 +340,7 @@ def build(
         else None
     )
     cache = MembershipCache(memory, shared)
-    notices = Notices(gateway, clock, metrics)
+    notices = Notices(gateway, clock, metrics, registry)
     links = LinkHealth(gateway, registry, notices, clock)
     membership = Membership(gateway, cache, metrics, links.broken, links.reachable, clock)
     enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache)
@@ -384,7 +385,7 @@ def build(
     )
     desk = JoinDeskGateway(client, pacer, registry.access_hashes)
     joins = JoinRequests(desk, registry, membership, clock, metrics)
-    join_handlers = JoinHandlers(joins, gateway, metrics, clock)
+    join_handlers = JoinHandlers(joins, gateway, metrics, clock, registry.library)
     join_handlers.attach(handlers)
     app = App(
         settings=settings,

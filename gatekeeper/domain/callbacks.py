@@ -50,7 +50,10 @@ def decode_join(data: bytes | None) -> int | None:
 @dataclass(frozen=True, slots=True)
 class NoticeButtons:
     """A notice's keyboard, described: a join button per channel that has a link, then the
-    "I have joined" button carrying `verify_data`. The adapter builds Telegram's buttons."""
+    "I have joined" button carrying `verify_data`; the labels are in the group's language.
+    The adapter builds Telegram's buttons."""
 
     channels: tuple[Channel, ...]
     verify_data: bytes
+    join_labels: tuple[str, ...]  # one per channel
+    verify_label: str

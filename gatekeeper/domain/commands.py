@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from gatekeeper.domain.i18n import ENGLISH, Name, Texts
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP
 
 COMMANDS = (
@@ -33,7 +34,16 @@ _LINK = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/(?P<rest>[^?#]+)/?$",
 
 
 class CommandError(ValueError):
-    """Input that cannot be understood; the message is shown to the user as it is."""
+    """Input that cannot be understood: an English message id with its values, shown to the
+    user in their language (`text`); `str()` is the English."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(ENGLISH.tr(message, **values))
+
+    def text(self, texts: Texts) -> str:
+        return texts.tr(self.message, **self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +88,9 @@ def _channel_id(number: int, text: str) -> int:
         return -1_000_000_000_000 - number
     if number < 0 and -number - 1_000_000_000_000 < _MAX_CHANNEL_ID:
         return number  # a marked id; what kind of chat it is, Telegram says
-    raise CommandError(f"{text}: that is not a chat's id; a channel's id looks like -100123...")
+    raise CommandError(
+        "{text}: that is not a chat's id; a channel's id looks like -100123...", text=Name(text)
+    )
 
 
 def parse_channel_ref(word: str) -> ChannelRef:
@@ -98,26 +110,32 @@ def parse_channel_ref(word: str) -> ChannelRef:
             name = rest.split("/")[0]
             if _USERNAME.match(name):
                 return ChannelRef(text, username=name.lower())
-        raise CommandError(f"{text}: I can't read this link; send the channel's @username instead")
+        raise CommandError(
+            "{text}: I can't read this link; send the channel's @username instead", text=Name(text)
+        )
     if text.startswith("@"):
         if _USERNAME.match(text[1:]):
             return ChannelRef(text, username=text[1:].lower())
-        raise CommandError(f"{text}: that is not a valid @username")
+        raise CommandError("{text}: that is not a valid @username", text=Name(text))
     if re.fullmatch(r"-?[0-9]{5,20}", text):
         return ChannelRef(text, channel_id=_channel_id(int(text), text))
-    raise CommandError(f"{text}: name a channel as @username, t.me/username or its numeric id")
+    raise CommandError(
+        "{text}: name a channel as @username, t.me/username or its numeric id", text=Name(text)
+    )
 
 
-def parse_channel_refs(args: tuple[str, ...]) -> tuple[list[ChannelRef], list[str]]:
+def parse_channel_refs(
+    args: tuple[str, ...],
+) -> tuple[list[ChannelRef], list[CommandError]]:
     """Every channel named in `args`, deduplicated, and a message for each unreadable one."""
     refs: list[ChannelRef] = []
-    errors: list[str] = []
+    errors: list[CommandError] = []
     seen: set[tuple[str | None, int | None, str | None]] = set()
     for word in args:
         try:
             ref = parse_channel_ref(word)
         except CommandError as error:
-            errors.append(str(error))
+            errors.append(error)
             continue
         key = (ref.username, ref.channel_id, ref.invite_hash)
         if key not in seen:
@@ -125,7 +143,9 @@ def parse_channel_refs(args: tuple[str, ...]) -> tuple[list[ChannelRef], list[st
             refs.append(ref)
     if len(refs) > MAX_CHANNELS_PER_GROUP:
         raise CommandError(
-            f"A group can require at most {MAX_CHANNELS_PER_GROUP} channels; you named {len(refs)}."
+            "A group can require at most {most} channels; you named {count}.",
+            most=MAX_CHANNELS_PER_GROUP,
+            count=len(refs),
         )
     return refs, errors
 
@@ -146,4 +166,4 @@ def parse_user_ref(word: str) -> UserRef:
         return UserRef(text, username=text[1:].lower())
     if re.fullmatch(r"[0-9]{1,19}", text) and 0 < int(text) < 2**63:
         return UserRef(text, user_id=int(text))
-    raise CommandError(f"{text}: name a member as @username or by their numeric id")
+    raise CommandError("{text}: name a member as @username or by their numeric id", text=Name(text))

@@ -14,13 +14,15 @@ def parse_duration(value: str, what: str) -> int:
     """Seconds in `90`, `90s`, `5m`, `1h` or `2d`."""
     match = _DURATION.match(value)
     if not match:
-        raise CommandError(f"{what} takes a duration like 90, 90s, 5m, 1h or 2d")
+        raise CommandError("{what} takes a duration like 90, 90s, 5m, 1h or 2d", what=what)
     return int(match.group("n")) * _UNITS[match.group("unit") or "s"]
 
 
 def within(seconds: int, low: int, high: int, what: str) -> int:
     if not low <= seconds <= high:
-        raise CommandError(f"{what} must be between {say(low)} and {say(high)}")
+        raise CommandError(
+            "{what} must be between {low} and {high}", what=what, low=say(low), high=say(high)
+        )
     return seconds
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gatekeeper.domain.durations import parse_duration, say, within
+from gatekeeper.domain.i18n import ENGLISH, Texts
 from gatekeeper.domain.model import MAX_DECLINE_AFTER, MIN_DECLINE_AFTER, GroupSettings
 
 JOIN_USAGE = "/settings decline 1h|off"
@@ -23,22 +24,28 @@ def apply_join_setting(settings: GroupSettings, key: str, value: str) -> GroupSe
     return None
 
 
-def decline_words(settings: GroupSettings) -> str:
+def decline_words(settings: GroupSettings, t: Texts = ENGLISH) -> str:
     if settings.decline_after is None:
-        return "left to the admins when not completed"
-    return f"declined after {say(settings.decline_after)} when not completed"
+        return t.tr("left to the admins when not completed")
+    return t.tr(
+        "declined after {duration} when not completed", duration=say(settings.decline_after)
+    )
 
 
-def join_lines(settings: GroupSettings) -> list[str]:
+def join_lines(settings: GroupSettings, t: Texts = ENGLISH) -> list[str]:
     """What /settings shows of the join-request rules."""
     return [
-        f"• join requests: approved at once for subscribers, others asked privately; "
-        f"{decline_words(settings)}  (/settings decline 1h|off)",
+        t.tr(
+            "• join requests: approved at once for subscribers, others asked privately; {decline}",
+            decline=decline_words(settings, t),
+        )
+        + "  (/settings decline 1h|off)",
     ]
 
 
-def join_status(settings: GroupSettings) -> str:
+def join_status(settings: GroupSettings, t: Texts = ENGLISH) -> str:
     """The join-request rules in a few words, for /status."""
     after = settings.decline_after
-    decline = "off" if after is None else f"after {say(after)}"
-    return f"unfinished join requests declined: {decline}"
+    if after is None:
+        return t.tr("unfinished join requests declined: off")
+    return t.tr("unfinished join requests declined: after {duration}", duration=say(after))

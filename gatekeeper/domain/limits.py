@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gatekeeper.domain.i18n import ENGLISH, Texts
+
 MESSAGE_MAX = 4096  # characters of a message's text, after entities are parsed
 CALLBACK_ANSWER_MAX = 200  # characters of the answer to a button press
 ELLIPSIS = "…"
@@ -24,14 +26,18 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-def listing(items: Sequence[str], budget: int) -> str:
+def listing(items: Sequence[str], budget: int, t: Texts = ENGLISH) -> str:
     """`items` joined ("a, b, c"), within `budget`: as many as fit, then "and 3 more"."""
     full = ", ".join(items)
     if length(full) <= budget or len(items) <= 1:
         return clip(full, budget)
+
+    def more(count: int) -> str:
+        return t.tr_n(" and {count} more", " and {count} more", count)
+
     for shown in range(len(items) - 1, 0, -1):
-        text = ", ".join(items[:shown]) + f" and {len(items) - shown} more"
+        text = ", ".join(items[:shown]) + more(len(items) - shown)
         if length(text) <= budget:
             return text
-    suffix = f" and {len(items) - 1} more"
+    suffix = more(len(items) - 1)
     return clip(items[0], max(1, budget - length(suffix))) + suffix

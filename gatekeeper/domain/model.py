@@ -90,6 +90,8 @@ class GroupSettings:
     decline_after: int | None = None  # seconds before an unfinished join request is declined
     pending_accept: bool = False  # a pending request to a private channel counts as joined
     sweep: Sweep = Sweep.OFF  # what a warm-up does with the unsubscribed it finds
+    language: str | None = None  # None: not chosen yet (English; /protect sets the admin's)
+    notice_text: str | None = None  # the group's own notice (placeholders); None: the standard
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from gatekeeper.domain.commands import CommandError
 from gatekeeper.domain.durations import parse_duration as parse_duration
 from gatekeeper.domain.durations import say as _say
 from gatekeeper.domain.durations import within as _within
+from gatekeeper.domain.i18n import DEFAULT_LANGUAGE, ENGLISH, LANGUAGES, N_, Texts, language_of
 from gatekeeper.domain.join_settings import JOIN_USAGE, apply_join_setting, join_lines, join_status
 from gatekeeper.domain.model import (
     MAX_GRACE,
@@ -34,23 +35,32 @@ _VIOLATION_WORDS = {
     "delete_only": OnViolation.DELETE,
 }
 _ACTION_TEXT = {
-    OnViolation.DELETE_AND_MUTE: "delete the message and mute",
-    OnViolation.MUTE: "mute only (the message stays)",
-    OnViolation.DELETE: "delete only (nobody is muted; the notice still shows)",
+    OnViolation.DELETE_AND_MUTE: N_("delete the message and mute"),
+    OnViolation.MUTE: N_("mute only (the message stays)"),
+    OnViolation.DELETE: N_("delete only (nobody is muted; the notice still shows)"),
 }
-SETTINGS_USAGE = (
+_ACTION_SHORT = {
+    OnViolation.DELETE_AND_MUTE: N_("delete the message and mute"),
+    OnViolation.MUTE: N_("mute only"),
+    OnViolation.DELETE: N_("delete only"),
+}
+SETTINGS_USAGE = N_(
     "Usage: /settings action delete|mute|delete-only, /settings require all|any, "
     "/settings warn 2|off, /settings on-leave now|next-message, /settings kick 24h|off, "
-    "/settings grace 10m|off|strict|lenient, /settings sweep mute|off, "
-    f"{JOIN_USAGE}, "
+    "/settings grace 10m|off|strict|lenient, /settings sweep mute|off, {join}, "
+    "/settings language {languages}, /settings notice-text <text>|reset, "
     "or /settings notice <seconds, or e.g. 2m, 1h>"
 )
+
+
+def _usage() -> CommandError:
+    return CommandError(SETTINGS_USAGE, join=JOIN_USAGE, languages="|".join(LANGUAGES))
 
 
 def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettings:
     """The settings after `/settings <key> <value>`; raises CommandError with how to fix it."""
     if len(args) != 2:
-        raise CommandError(SETTINGS_USAGE)
+        raise _usage()
     key, value = args[0].lower(), args[1].lower()
     if key in ("action", "on_violation"):
         if value not in _VIOLATION_WORDS:
@@ -79,7 +89,7 @@ def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettin
         count = 0 if value == "off" else int(value) if value.isascii() and value.isdigit() else -1
         if not 0 <= count <= MAX_WARN_FIRST:
             raise CommandError(
-                f"warn takes a number of warnings from 0 to {MAX_WARN_FIRST}, or off"
+                "warn takes a number of warnings from 0 to {most}, or off", most=MAX_WARN_FIRST
             )
         return replace(settings, warn_first=count)
     if key == "grace":
@@ -98,76 +108,116 @@ def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettin
         if value.replace("_", "-") not in words:
             raise CommandError("on-leave must be now or next-message")
         return replace(settings, on_leave=words[value.replace("_", "-")])
+    if key == "language":
+        language = language_of(args[1])
+        if language is None:
+            raise CommandError(
+                "language must be one of {languages}", languages=", ".join(LANGUAGES)
+            )
+        return replace(settings, language=language)
     joining = apply_join_setting(settings, key, value)
     if joining is not None:
         return joining
-    raise CommandError(SETTINGS_USAGE)
+    raise _usage()
 
 
-def rule_words(settings: GroupSettings) -> str:
-    return "at least one channel" if settings.require is Require.ANY else "every channel"
+def rule_words(settings: GroupSettings, t: Texts = ENGLISH) -> str:
+    if settings.require is Require.ANY:
+        return t.tr("at least one channel")
+    return t.tr("every channel")
 
 
-def _kick_words(settings: GroupSettings) -> str:
+def _kick_words(settings: GroupSettings, t: Texts) -> str:
     if settings.kick_after is None:
-        return "off"
-    return f"after {_say(settings.kick_after)} muted by me"
+        return t.tr("off")
+    return t.tr("after {duration} muted by me", duration=_say(settings.kick_after))
 
 
-def _warn_words(settings: GroupSettings) -> str:
+def _warn_words(settings: GroupSettings, t: Texts) -> str:
     count = settings.warn_first
     if not count:
-        return "none"
-    return f"{count} message{'s' if count > 1 else ''} deleted with a notice before the mute"
+        return t.tr("none")
+    return t.tr_n(
+        "{count} message deleted with a notice before the mute",
+        "{count} messages deleted with a notice before the mute",
+        count,
+    )
 
 
-def _leave_words(settings: GroupSettings) -> str:
+def _leave_words(settings: GroupSettings, t: Texts) -> str:
     if settings.on_leave is OnLeave.NOW:
-        return "muted and told at once"
-    return "quietly; they meet the gate when they next write"
+        return t.tr("muted and told at once")
+    return t.tr("quietly; they meet the gate when they next write")
 
 
-def _grace_words(settings: GroupSettings) -> str:
+def _grace_words(settings: GroupSettings, t: Texts) -> str:
     if settings.grace is None:
-        return f"off ({settings.grace_mode} when on)"
-    end = (
-        "muted when it ends if still not joined"
-        if settings.grace_mode is GraceMode.STRICT
-        else "muted only if they write after it"
+        return t.tr("off ({mode} when on)", mode=settings.grace_mode)
+    if settings.grace_mode is GraceMode.STRICT:
+        return t.tr(
+            "{duration} for newcomers, strict: muted when it ends if still not joined",
+            duration=_say(settings.grace),
+        )
+    return t.tr(
+        "{duration} for newcomers, lenient: muted only if they write after it",
+        duration=_say(settings.grace),
     )
-    return f"{_say(settings.grace)} for newcomers, {settings.grace_mode}: {end}"
 
 
-def _sweep_words(settings: GroupSettings) -> str:
+def _sweep_words(settings: GroupSettings, t: Texts) -> str:
     if settings.sweep is Sweep.MUTE:
-        return "mutes the unsubscribed it finds, with one summary notice"
-    return "mutes nobody; they meet the gate when they next write"
+        return t.tr("mutes the unsubscribed it finds, with one summary notice")
+    return t.tr("mutes nobody; they meet the gate when they next write")
 
 
-def status_line(settings: GroupSettings) -> str:
+def status_line(settings: GroupSettings, t: Texts = ENGLISH) -> str:
     """The rules in one line, for /status."""
-    return (
-        f"Rules: members must join {rule_words(settings)}; "
-        f"{_ACTION_TEXT[settings.on_violation].split(' (')[0]}; "
-        f"warnings first: {settings.warn_first}; on leaving a channel: {settings.on_leave}; "
-        f"grace {_say(settings.grace) + ' ' + settings.grace_mode if settings.grace else 'off'}; "
-        f"removal {_kick_words(settings)}; {join_status(settings)}; "
-        f"warm-up sweep: {settings.sweep}"
+    grace = f"{_say(settings.grace)} {settings.grace_mode}" if settings.grace else t.tr("off")
+    return t.tr(
+        "Rules: members must join {rule}; {action}; warnings first: {warn}; "
+        "on leaving a channel: {on_leave}; grace {grace}; removal {kick}; {joins}; "
+        "warm-up sweep: {sweep}",
+        rule=rule_words(settings, t),
+        action=t.tr(_ACTION_SHORT[settings.on_violation]),
+        warn=settings.warn_first,
+        on_leave=settings.on_leave,
+        grace=grace,
+        kick=_kick_words(settings, t),
+        joins=join_status(settings, t),
+        sweep=settings.sweep,
     )
 
 
-def settings_lines(settings: GroupSettings) -> list[str]:
+def settings_lines(settings: GroupSettings, t: Texts = ENGLISH) -> list[str]:
     """What /settings shows: each setting, with how to change it."""
-    kick = _kick_words(settings)
     return [
-        f"• members must join: {rule_words(settings)}  (/settings require all|any)",
-        f"• action on a non-subscriber: {_ACTION_TEXT[settings.on_violation]}  "
-        "(/settings action delete|mute|delete-only)",
-        f"• warnings first: {_warn_words(settings)}  (/settings warn 2|off)",
-        f"• grace period: {_grace_words(settings)}  (/settings grace 10m|off|strict|lenient)",
-        f"• on leaving a channel: {_leave_words(settings)}  (/settings on-leave now|next-message)",
-        f"• removal of members I muted (they may come back): {kick}  (/settings kick 24h|off)",
-        f"• notice lifetime: {settings.notice_ttl}s  (/settings notice 2m)",
-        *join_lines(settings),
-        f"• a warm-up (/verify) {_sweep_words(settings)}  (/settings sweep mute|off)",
+        t.tr("• members must join: {value}", value=rule_words(settings, t))
+        + "  (/settings require all|any)",
+        t.tr(
+            "• action on a non-subscriber: {value}", value=t.tr(_ACTION_TEXT[settings.on_violation])
+        )
+        + "  (/settings action delete|mute|delete-only)",
+        t.tr("• warnings first: {value}", value=_warn_words(settings, t))
+        + "  (/settings warn 2|off)",
+        t.tr("• grace period: {value}", value=_grace_words(settings, t))
+        + "  (/settings grace 10m|off|strict|lenient)",
+        t.tr("• on leaving a channel: {value}", value=_leave_words(settings, t))
+        + "  (/settings on-leave now|next-message)",
+        t.tr(
+            "• removal of members I muted (they may come back): {value}",
+            value=_kick_words(settings, t),
+        )
+        + "  (/settings kick 24h|off)",
+        t.tr("• notice lifetime: {value}", value=f"{settings.notice_ttl}s")
+        + "  (/settings notice 2m)",
+        t.tr("• language: {value}", value=settings.language or DEFAULT_LANGUAGE)
+        + f"  (/settings language {'|'.join(LANGUAGES)})",
+        t.tr(
+            "• notice text: {value}",
+            value=t.tr("the group's own") if settings.notice_text else t.tr("the standard one"),
+        )
+        + "  (/settings notice-text …|reset)",
+        *join_lines(settings, t),
+        t.tr("• a warm-up (/verify) {value}", value=_sweep_words(settings, t))
+        + "  (/settings sweep mute|off)",
     ]

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from gatekeeper.domain.actions import Mute
+from gatekeeper.domain.i18n import ENGLISH, Texts
 from gatekeeper.domain.model import (
     ChatId,
     GroupRules,
@@ -166,30 +167,44 @@ def counted(progress: WarmupProgress, *, subscribed: bool | None, muted: bool) -
     )
 
 
-def status_line(progress: WarmupProgress | None) -> str:
+def status_line(progress: WarmupProgress | None, t: Texts = ENGLISH) -> str:
     """What /status says about the group's warm-up."""
     if progress is None:
-        return "🔎 Warm-up: not yet (send /verify to check every member now)"
-    counts = f"verified {progress.verified:,} of {progress.total:,}"
-    counts += f", {progress.not_subscribed:,} not subscribed"
+        return t.tr("🔎 Warm-up: not yet (send /verify to check every member now)")
+    counts = t.tr(
+        "verified {verified} of {total}, {not_subscribed} not subscribed",
+        verified=f"{progress.verified:,}",
+        total=f"{progress.total:,}",
+        not_subscribed=f"{progress.not_subscribed:,}",
+    )
     if progress.muted:
-        counts += f", {progress.muted:,} muted"
+        counts += t.tr(", {muted} muted", muted=f"{progress.muted:,}")
     if progress.state is WarmupState.DONE:
-        return f"🔎 Warm-up done: {counts}"
+        return t.tr("🔎 Warm-up done: {counts}", counts=counts)
     if progress.state is WarmupState.CANCELLED:
-        return f"🔎 Warm-up cancelled: {counts}"
+        return t.tr("🔎 Warm-up cancelled: {counts}", counts=counts)
     if progress.phase is Phase.LISTING or progress.state is WarmupState.REQUESTED:
-        return f"🔎 Warm-up: listing members ({progress.total:,} so far; /verify cancel stops it)"
-    waiting = " (Telegram asked me to wait)" if progress.state is WarmupState.WAITING else ""
-    return f"🔎 Warm-up: {counts}{waiting} (/verify cancel stops it)"
+        return t.tr(
+            "🔎 Warm-up: listing members ({total} so far; /verify cancel stops it)",
+            total=f"{progress.total:,}",
+        )
+    if progress.state is WarmupState.WAITING:
+        return t.tr(
+            "🔎 Warm-up: {counts} (Telegram asked me to wait) (/verify cancel stops it)",
+            counts=counts,
+        )
+    return t.tr("🔎 Warm-up: {counts} (/verify cancel stops it)", counts=counts)
 
 
-def summary_notice(muted: int, not_subscribed: int) -> str:
+def summary_notice(muted: int, not_subscribed: int, t: Texts = ENGLISH) -> str:
     """The one notice of a sweep that muted members (instead of one notice each)."""
-    plural = "member" if muted == 1 else "members"
-    return (
-        f"🔎 I checked every member: {not_subscribed:,} have not joined the required channels, "
-        f"and I muted {muted:,} {plural}. Each can write again as soon as they join."
+    return t.tr_n(
+        "🔎 I checked every member: {not_subscribed} have not joined the required channels, "
+        "and I muted {count} member. Each can write again as soon as they join.",
+        "🔎 I checked every member: {not_subscribed} have not joined the required channels, "
+        "and I muted {count} members. Each can write again as soon as they join.",
+        muted,
+        not_subscribed=f"{not_subscribed:,}",
     )
 
 

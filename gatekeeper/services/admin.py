@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.commands import ChannelRef, CommandError, parse_channel_refs
+from gatekeeper.domain.i18n import N_, Known, Name, Texts, language_of
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules
-from gatekeeper.domain.setting_commands import apply_setting, settings_lines, status_line
-from gatekeeper.domain.warmup import status_line as warmup_line
 from gatekeeper.services.exceptions import Exceptions
 from gatekeeper.services.gate import Gate
+from gatekeeper.services.group_settings import change_settings
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
+from gatekeeper.services.status import status_report
 from gatekeeper.services.warmup import Warmups
 
 log = structlog.get_logger(__name__)
 
 Spawn = Callable[[Awaitable[object]], None]
 NOT_A_CHANNEL = {
-    "supergroup": "that is a group, not a channel; only a broadcast channel can be required",
-    "basic_group": "that is a basic group, not a channel; only a broadcast channel can be required",
-    "user": "that is a person, not a channel; only a broadcast channel can be required",
-    "bot": "that is a bot, not a channel; only a broadcast channel can be required",
+    "supergroup": N_(
+        "{channel}: that is a group, not a channel; only a broadcast channel can be required"
+    ),
+    "basic_group": N_(
+        "{channel}: that is a basic group, not a channel; only a broadcast channel can be required"
+    ),
+    "user": N_(
+        "{channel}: that is a person, not a channel; only a broadcast channel can be required"
+    ),
+    "bot": N_("{channel}: that is a bot, not a channel; only a broadcast channel can be required"),
 }
 LINKED_RECHECK = 600.0
 
@@ -83,33 +91,44 @@ class Admin:
             await self._registry.refresh(group_id)
         return linked
 
-    async def protect(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:
+    async def protect(
+        self, group_id: ChatId, title: str, args: tuple[str, ...], *, language: str | None = None
+    ) -> str:
+        """`language`: the protecting admin's, the group's own until /settings language."""
+        t = self._texts(group_id, language)
         if not args:
-            return "Name the channels to require: /protect @channel [@another ...]"
+            return t.tr("Name the channels to require: /protect @channel [@another ...]")
         try:
             refs, errors = parse_channel_refs(args)
         except CommandError as error:
-            return str(error)
+            return error.text(t)
         me = await self._gateway.standing(group_id, self.bot_id)
         if not (me.is_admin and me.can_ban and me.can_delete):
-            return (
+            return t.tr(
                 "I need to be an admin of this group with the rights to ban users and delete "
                 "messages. Promote me with those rights, then send /protect again."
             )
         rules = await self.refresh_group(group_id, title)
+        if rules.settings.language is None and language_of(language):
+            chosen = replace(rules.settings, language=language_of(language))
+            await self._registry.storage.groups.save_settings(group_id, chosen)
+            rules = await self._registry.refresh(group_id) or rules
         linked: list[ChatId] = []
         lines: list[str] = []
         for ref in refs:
             try:
                 channel, warning = await self._validate(group_id, ref)
             except CommandError as error:
-                errors.append(str(error))
+                errors.append(error)
                 continue
             known = set(rules.channel_ids) | set(linked)
             if channel.id not in known and len(known) >= MAX_CHANNELS_PER_GROUP:
                 errors.append(
-                    f"{ref.text}: a group can require at most {MAX_CHANNELS_PER_GROUP} channels; "
-                    "/unlink one first"
+                    CommandError(
+                        "{channel}: a group can require at most {most} channels; /unlink one first",
+                        channel=Name(ref.text),
+                        most=MAX_CHANNELS_PER_GROUP,
+                    )
                 )
                 continue
             access_hash = await self._gateway.access_hash(channel.id)
@@ -119,10 +138,13 @@ class Admin:
                 group_id, channel.id, healthy=True, problem=None, admins_told=False
             )
             linked.append(channel.id)
-            lines.append(f"✅ {channel.label}" + ("" if new else " (already linked)"))
+            label = t.name(channel.label)
+            lines.append(
+                "✅ " + (label if new else t.tr("{channel} (already linked)", channel=label))
+            )
             if warning:
-                lines.append(f"   ⚠️ {warning}")
-        lines.extend(f"❌ {problem}" for problem in errors)
+                lines.append(f"   ⚠️ {warning.text(t)}")
+        lines.extend(f"❌ {problem.text(t)}" for problem in errors)
         if linked:
             await self._registry.storage.groups.set_protected(group_id, True)
             await self._registry.storage.audit.record(
@@ -132,66 +154,79 @@ class Admin:
                 self.warmups.protected(group_id)
         rules = await self._registry.refresh(group_id) or rules
         header = (
-            "🛡 Protection is on. Members must join: "
-            + ", ".join(link.channel.label for link in rules.links)
+            t.tr(
+                "🛡 Protection is on. Members must join: {channels}",
+                channels=", ".join(t.name(link.channel.label) for link in rules.links),
+            )
             if rules.enforced
-            else "Protection is not on: no channel could be linked."
+            else t.tr("Protection is not on: no channel could be linked.")
         )
         return "\n".join([header, *lines])
 
-    async def _validate(self, group_id: ChatId, ref: ChannelRef) -> tuple[Channel, str | None]:
+    async def _validate(
+        self, group_id: ChatId, ref: ChannelRef
+    ) -> tuple[Channel, CommandError | None]:
         if ref.invite_hash is not None:
             raise CommandError(
-                f"{ref.text}: I cannot open invite links; send the channel's numeric id "
-                "(forward a post to @userinfobot to see it) or its @username"
+                "{channel}: I cannot open invite links; send the channel's numeric id "
+                "(forward a post to @userinfobot to see it) or its @username",
+                channel=Name(ref.text),
             )
         target: int | str = ref.channel_id if ref.channel_id is not None else f"@{ref.username}"
         try:
             info = await self._gateway.chat_info(target)
         except ChatUnreachable as error:
             raise CommandError(
-                f"{ref.text}: {error}. Check the name; if the channel is private, "
-                "add me to it as an admin first"
+                "{channel}: {reason}. Check the name; if the channel is private, "
+                "add me to it as an admin first",
+                channel=Name(ref.text),
+                reason=Known(str(error)),
             ) from None
         if info.id == group_id:
             raise CommandError(
-                f"{ref.text}: that is this group itself; name the channel members must join"
+                "{channel}: that is this group itself; name the channel members must join",
+                channel=Name(ref.text),
             )
         if info.kind != "channel":
-            raise CommandError(f"{ref.text}: {NOT_A_CHANNEL[info.kind]}")
+            raise CommandError(NOT_A_CHANNEL[info.kind], channel=Name(ref.text))
         try:
             me = await self._gateway.standing(info.id, self.bot_id)
         except ChatUnreachable as error:
             raise CommandError(
-                f"{info.title}: {error}; add me to the channel as an admin so I can see its members"
+                "{channel}: {reason}; add me to the channel as an admin so I can see its members",
+                channel=Name(info.title),
+                reason=Known(str(error)),
             ) from None
         if not me.is_admin:
             raise CommandError(
-                f"{info.title}: I am not an admin there; add me as an admin (no special rights "
-                "needed) so I can see its members"
+                "{channel}: I am not an admin there; add me as an admin (no special rights "
+                "needed) so I can see its members",
+                channel=Name(info.title),
             )
         warning = None
         invite = None
         if not info.username:
             invite = await self._gateway.export_invite(info.id)
             if invite is None:
-                warning = (
-                    f"{info.title} is private and I could not create an invite link: give me "
-                    "the right to invite users there, or members will get no join button"
+                warning = CommandError(
+                    "{channel} is private and I could not create an invite link: give me "
+                    "the right to invite users there, or members will get no join button",
+                    channel=Name(info.title),
                 )
         return Channel(info.id, info.title, info.username, invite), warning
 
     async def unlink(self, group_id: ChatId, args: tuple[str, ...]) -> str:
+        t = self._registry.texts(group_id)
         rules = self._registry.rules.get(group_id)
         if rules is None or not rules.links:
-            return "No channels are linked to this group."
+            return t.tr("No channels are linked to this group.")
         try:
             refs, errors = parse_channel_refs(args)
         except CommandError as error:
-            return str(error)
+            return error.text(t)
         if not refs and not errors:
-            return "Name the channel to unlink: /unlink @channel"
-        lines = [f"❌ {error}" for error in errors]
+            return t.tr("Name the channel to unlink: /unlink @channel")
+        lines = [f"❌ {error.text(t)}" for error in errors]
         for ref in refs:
             link = next(
                 (
@@ -203,20 +238,23 @@ class Admin:
                 None,
             )
             if link is None:
-                lines.append(f"❌ {ref.text} is not linked to this group")
+                lines.append(
+                    "❌ " + t.tr("{channel} is not linked to this group", channel=t.name(ref.text))
+                )
                 continue
             await self._registry.storage.groups.unlink(group_id, link.channel.id)
-            lines.append(f"Unlinked {link.channel.label}.")
+            lines.append(t.tr("Unlinked {channel}.", channel=t.name(link.channel.label)))
         rules = await self._registry.refresh(group_id) or rules
         if not rules.links:
-            lines.append("No channels are left: protection is off until you /protect again.")
+            lines.append(t.tr("No channels are left: protection is off until you /protect again."))
         self._spawn(self._gate.recheck_muted(group_id))
         return "\n".join(lines)
 
     async def unprotect(self, group_id: ChatId) -> str:
+        t = self._registry.texts(group_id)
         rules = self._registry.rules.get(group_id)
         if rules is None or not rules.protected:
-            return "Protection is already off."
+            return t.tr("Protection is already off.")
         await self._registry.storage.groups.set_protected(group_id, False)
         await self._registry.refresh(group_id)
         await self._registry.storage.audit.record(
@@ -224,65 +262,27 @@ class Admin:
         )
         muted = len(self._registry.restrictions_in(group_id))
         if not muted:
-            return "Protection is off."
+            return t.tr("Protection is off.")
         self._spawn(self._gate.release_all(group_id))
-        plural = "member" if muted == 1 else "members"
-        return f"Protection is off. Releasing the {muted} {plural} I muted."
-
-    async def status(self, group_id: ChatId) -> str:
-        rules = self._registry.rules.get(group_id)
-        if rules is None or not rules.links:
-            return "Protection is off: no channels are linked. Start with /protect @channel"
-        lines = [f"🛡 Protection: {'on' if rules.protected else 'off'}"]
-        if not rules.acting:
-            lines.append(
-                "⏸ I am not an admin here any more, so I have stopped guarding: nobody is muted "
-                "or removed until you make me an admin with the rights to ban and delete."
-            )
-        try:
-            me = await self._gateway.standing(group_id, self.bot_id)
-        except (ChatUnreachable, FloodWaited):
-            me = None
-        if me is not None and not (me.is_admin and me.can_ban and me.can_delete):
-            lines.append(
-                "⚠️ I need the rights to ban users and delete messages here: "
-                "nobody can be muted until I have them."
-            )
-        if rules.linked_channel_id is not None:
-            lines.append(await self._comments_line(group_id))
-        lines.append(status_line(rules.settings))
-        lines.append("Channels:")
-        for link in rules.links:
-            health = "✅ healthy" if link.healthy else f"⚠️ {link.problem or 'unreachable'}"
-            lines.append(f"• {link.channel.label}: {health}")
-        lines.append(f"Muted by me: {len(self._registry.restrictions_in(group_id))}")
-        lines.append(f"Exceptions (/allowed): {len(self._registry.allowed_in(group_id))}")
-        seen = len(self._registry.verified.get(group_id, ()))
-        lines.append(f"Seen subscribed since I last started: {seen}")
-        lines.append(warmup_line(self._registry.warmups.get(group_id)))
-        return "\n".join(lines)
-
-    async def _comments_line(self, group_id: ChatId) -> str:
-        """Whether a discussion group lets non-members comment (Telegram's join_to_send)."""
-        try:
-            info = await self._gateway.chat_info(group_id)
-        except (ChatUnreachable, FloodWaited):
-            return "💬 Comments: I could not read whether only members may send."
-        if info.join_to_send:
-            return "💬 Comments: only members of this group may send (join to send is on)."
-        return (
-            "💬 Comments: non-members may comment on the channel's posts (join to send is "
-            "off); those who lack a channel are muted and told too."
+        return t.tr_n(
+            "Protection is off. Releasing the {count} member I muted.",
+            "Protection is off. Releasing the {count} members I muted.",
+            muted,
         )
 
-    async def settings(self, group_id: ChatId, title: str, args: tuple[str, ...]) -> str:
+    async def status(self, group_id: ChatId) -> str:
+        return await status_report(self._gateway, self._registry, self.bot_id, group_id)
+
+    async def settings(
+        self, group_id: ChatId, title: str, args: tuple[str, ...], text: str = ""
+    ) -> str:
+        """`/settings ...`; `text` is the whole command as typed (a notice text keeps its lines)."""
         rules = self._registry.rules.get(group_id) or await self.refresh_group(group_id, title)
-        current = rules.settings
-        if args:
-            try:
-                current = apply_setting(current, args)
-            except CommandError as error:
-                return str(error)
-            await self._registry.storage.groups.save_settings(group_id, current)
-            await self._registry.refresh(group_id)
-        return "\n".join([*(["Saved."] if args else []), "Settings:", *settings_lines(current)])
+        return await change_settings(self._registry, rules, args, text)
+
+    def _texts(self, group_id: ChatId, language: str | None) -> Texts:
+        """The group's language; before it has one, the language of the admin speaking."""
+        rules = self._registry.rules.get(group_id)
+        if rules is not None and rules.settings.language is not None:
+            return self._registry.texts(group_id)
+        return self._registry.library.texts(language)

@@ -10,7 +10,8 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain import policy
-from gatekeeper.domain.callbacks import NoticeButtons, encode_join
+from gatekeeper.domain.callbacks import encode_join
+from gatekeeper.domain.i18n import ENGLISH, Texts
 from gatekeeper.domain.join_requests import (
     Decision,
     JoinAnswer,
@@ -26,7 +27,7 @@ from gatekeeper.domain.mentions import FSI, PDI
 from gatekeeper.domain.model import ChatId, GroupRules, MemberNote, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.membership import Membership
-from gatekeeper.services.notices import rule_words
+from gatekeeper.services.notices import channel_names, notice_buttons
 from gatekeeper.services.ports import (
     ChatUnreachable,
     FloodWaited,
@@ -42,14 +43,24 @@ log = structlog.get_logger(__name__)
 WINDOW_OVER = "the 5 minutes Telegram gives a bot to write to a requester were over"
 
 
-def ask_text(title: str, decision: Decision) -> str:
+def ask_text(title: str, decision: Decision, t: Texts = ENGLISH) -> str:
     """The private message to a requester (HTML): what to join, and the button to press."""
-    return clip(
-        f"👋 To join {html.escape(FSI + title + PDI)}, please become one of the "
-        f"{rule_words(decision.missing, decision.any_of)} first. Then press "
-        "<b>I have joined</b> and I will let you in.",
-        MESSAGE_MAX,
-    )
+    group, channels = html.escape(FSI + title + PDI), channel_names(decision.missing, t)
+    if decision.any_of and len(decision.missing) > 1:
+        text = t.tr(
+            "👋 To join {group}, please become one of the subscribers of at least one of "
+            "{channels} first. Then press <b>I have joined</b> and I will let you in.",
+            group=group,
+            channels=channels,
+        )
+    else:
+        text = t.tr(
+            "👋 To join {group}, please become one of the subscribers of {channels} first. "
+            "Then press <b>I have joined</b> and I will let you in.",
+            group=group,
+            channels=channels,
+        )
+    return clip(text, MESSAGE_MAX)
 
 
 class JoinRequests:
@@ -183,9 +194,11 @@ class JoinRequests:
         if not may_write(request, self._clock.now()):
             await self._wait(request, WINDOW_OVER)
             return
-        buttons = NoticeButtons(decision.missing, encode_join(request.chat_id))
+        # In the group's language: a join request carries no word of the requester's own.
+        t = self._registry.texts(request.chat_id)
+        buttons = notice_buttons(t, decision.missing, encode_join(request.chat_id))
         try:
-            await self._desk.write(request.user_id, ask_text(rules.title, decision), buttons)
+            await self._desk.write(request.user_id, ask_text(rules.title, decision, t), buttons)
         except (PrivateRefused, FloodWaited) as error:
             await self._wait(request, str(error))
             return

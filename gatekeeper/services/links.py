@@ -54,11 +54,16 @@ class LinkHealth:
                 group_id=rules.group_id,
                 detail={"channel_id": channel_id, "problem": problem},
             )
+            t = self._registry.texts(rules.group_id)
             await self._notices.say(
                 rules.group_id,
-                f"⚠️ Admins: I can no longer check who has joined {link.channel.label} "
-                f"({problem}). Until this is fixed I mute nobody for it. If the channel still "
-                "exists, make me its admin again and I will pick it up by myself.",
+                t.tr(
+                    "⚠️ Admins: I can no longer check who has joined {channel} ({problem}). "
+                    "Until this is fixed I mute nobody for it. If the channel still exists, "
+                    "make me its admin again and I will pick it up by myself.",
+                    channel=link.channel.label,
+                    problem=t.known(problem),
+                ),
             )
 
     async def reachable(self, channel_id: ChatId) -> None:
@@ -82,7 +87,11 @@ class LinkHealth:
             )
             log.info("link_healed", group_id=rules.group_id, channel_id=channel_id)
             await self._notices.say(
-                rules.group_id, f"✅ I can check {link.channel.label} again: protection is whole."
+                rules.group_id,
+                self._registry.texts(rules.group_id).tr(
+                    "✅ I can check {channel} again: protection is whole.",
+                    channel=link.channel.label,
+                ),
             )
             self.on_healed(rules.group_id, channel_id)
 

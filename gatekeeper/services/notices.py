@@ -12,40 +12,41 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import NoticeButtons, encode_verify
+from gatekeeper.domain.i18n import ENGLISH, Texts
 from gatekeeper.domain.limits import MESSAGE_MAX, clip, listing
-from gatekeeper.domain.mentions import FSI, PDI, mention
+from gatekeeper.domain.mentions import FSI, PDI, isolated, mention
 from gatekeeper.domain.model import Channel, ChatId, UserId
+from gatekeeper.domain.notice_text import BATCH_SIZE, CHANNELS_BUDGET, fill, standard_notice
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
+from gatekeeper.services.registry import Registry
 
 log = structlog.get_logger(__name__)
 
 MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many seconds
-BATCH_SIZE = 10  # members named in one notice (Telegram allows 4096 characters)
 
 
-CHANNELS_BUDGET = 600  # characters of channel names in one notice; more are counted instead
-
-
-def channel_names(channels: Sequence[Channel]) -> str:
+def channel_names(channels: Sequence[Channel], t: Texts = ENGLISH) -> str:
     """The channels' names for a notice (HTML), shortened with a count when they are many."""
-    return html.escape(listing([FSI + c.label + PDI for c in channels], CHANNELS_BUDGET))
-
-
-def rule_words(channels: Sequence[Channel], any_of: bool) -> str:
-    """Whom the chat is for, saying whether one channel is enough (HTML)."""
-    if any_of and len(channels) > 1:
-        return f"subscribers of at least one of {channel_names(channels)}"
-    return f"subscribers of {channel_names(channels)}"
+    return html.escape(listing([FSI + c.label + PDI for c in channels], CHANNELS_BUDGET, t))
 
 
 def notice_text(
-    user_id: UserId, name: str | None, channels: Sequence[Channel], any_of: bool = False
+    user_id: UserId,
+    name: str | None,
+    channels: Sequence[Channel],
+    any_of: bool = False,
+    t: Texts = ENGLISH,
 ) -> str:
-    return (
-        f"{mention(user_id, name)}, this chat is for {rule_words(channels, any_of)}. "
-        "Join, then press <b>I have joined</b> to write here."
+    return standard_notice(
+        t, mention(user_id, name), channel_names(channels, t), any_of=any_of, many=False
     )
+
+
+def notice_buttons(t: Texts, channels: Sequence[Channel], data: bytes) -> NoticeButtons:
+    """A join button per channel and "I have joined", labelled in `t`'s language."""
+    joins = tuple(t.tr("Join {channel}", channel=FSI + c.title + PDI) for c in channels)
+    return NoticeButtons(tuple(channels), data, joins, t.tr("✅ I have joined"))
 
 
 class Waiting(NamedTuple):
@@ -59,8 +60,11 @@ class Waiting(NamedTuple):
 
 
 class Notices:
-    def __init__(self, gateway: Telegram, clock: Clock, metrics: Metrics) -> None:
+    def __init__(
+        self, gateway: Telegram, clock: Clock, metrics: Metrics, registry: Registry
+    ) -> None:
         self._gateway = gateway
+        self._registry = registry
         self._clock = clock
         self._metrics = metrics
         self._last_notice: dict[tuple[ChatId, UserId], float] = {}
@@ -102,8 +106,8 @@ class Notices:
                 name = await self._gateway.first_name(user_id)
             message_id = await self._gateway.send(
                 group_id,
-                notice_text(user_id, name, channels, any_of),
-                buttons=NoticeButtons(tuple(channels), encode_verify(user_id)),
+                self._text(group_id, {user_id: name}, channels, any_of),
+                buttons=self._buttons(group_id, channels, encode_verify(user_id)),
                 html=True,
                 reply_to=reply_to,
             )
@@ -129,6 +133,29 @@ class Notices:
         if message_id is not None and ttl is not None:
             self.delete_later(group_id, message_id, ttl)
         return message_id
+
+    def _text(
+        self,
+        group_id: ChatId,
+        people: dict[UserId, str | None],
+        channels: Sequence[Channel],
+        any_of: bool,
+    ) -> str:
+        """The notice in the group's language, or the group's own text, naming `people`."""
+        t = self._registry.texts(group_id)
+        names = ", ".join(mention(user_id, name) for user_id, name in people.items())
+        listed = channel_names(channels, t)
+        rules = self._registry.rules.get(group_id)
+        own = rules.settings.notice_text if rules else None
+        if own:
+            group = isolated(rules.title) if rules and rules.title else ""
+            return fill(own, name=names, channels=listed, group=group)
+        return standard_notice(t, names, listed, any_of=any_of, many=len(people) > 1)
+
+    def _buttons(self, group_id: ChatId, channels: Sequence[Channel], data: bytes) -> NoticeButtons:
+        t = self._registry.texts(group_id)
+        joins = tuple(t.tr("Join {channel}", channel=FSI + c.title + PDI) for c in channels)
+        return NoticeButtons(tuple(channels), data, joins, t.tr("✅ I have joined"))
 
     def delete_later(self, chat_id: ChatId, message_id: int, after: float) -> None:
         heapq.heappush(self._due, (self._clock.now() + after, chat_id, message_id))
@@ -165,19 +192,12 @@ class Notices:
         ttl = max(told.ttl for told in batch.values())
         thread = next(iter(batch.values())).thread
         any_of = all(told.any_of for told in batch.values())
-        if len(batch) == 1:
-            ((user_id, told),) = batch.items()
-            text = notice_text(user_id, told.name, channels, any_of)
-            data = encode_verify(user_id)
-        else:
-            people = ", ".join(mention(u, told.name) for u, told in batch.items())
-            text = (
-                f"{people}: this chat is for {rule_words(channels, any_of)}. "
-                "Join, then press <b>I have joined</b>."
-            )
-            data = encode_verify(0)  # for anyone named: the button checks whoever presses
+        text = self._text(group_id, {u: told.name for u, told in batch.items()}, channels, any_of)
+        # One member: their own button; several: the button checks whoever presses.
+        data = encode_verify(next(iter(batch)) if len(batch) == 1 else 0)
+        buttons = self._buttons(group_id, channels, data)
         message_id = await self._gateway.send(
-            group_id, text, buttons=NoticeButtons(tuple(channels), data), html=True, reply_to=thread
+            group_id, text, buttons=buttons, html=True, reply_to=thread
         )
         if message_id is not None:
             self._metrics.decision("notice")

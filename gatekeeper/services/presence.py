@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.model import BotState, ChatId
 from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
@@ -23,12 +24,12 @@ from gatekeeper.services.registry import Registry
 
 log = structlog.get_logger(__name__)
 
-DEMOTED_NOTICE = (
+DEMOTED_NOTICE = N_(
     "⚠️ Admins: I am no longer an admin of this group with the rights to ban users and delete "
     "messages, so I have stopped guarding it: nobody is muted or removed, and the members I "
     "muted stay so. Make me an admin with those rights again and I will pick up by myself."
 )
-RESUMED_NOTICE = (
+RESUMED_NOTICE = N_(
     "✅ I am an admin here again: protection resumes, and I am re-checking the members I muted."
 )
 
@@ -78,9 +79,9 @@ class Presence:
             log.info("bot_resumed", group_id=group_id)
             self._registry.admins.pop(group_id, None)  # unseen while demoted: read them again
             if rules.protected:
-                await self._notices.say(group_id, RESUMED_NOTICE)
+                await self._notices.say(group_id, self._registry.texts(group_id).tr(RESUMED_NOTICE))
             self._spawn(self._recheck(group_id))
             return
         log.warning(f"bot_{state.value}", group_id=group_id, protected=rules.protected)
         if state is BotState.DEMOTED and rules.protected:
-            await self._notices.say(group_id, DEMOTED_NOTICE)
+            await self._notices.say(group_id, self._registry.texts(group_id).tr(DEMOTED_NOTICE))

@@ -18,6 +18,7 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.actions import Recheck
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.model import ChatId
 from gatekeeper.domain.reconcile import LinkCall, MutedCall, due, link_call, muted_call
 from gatekeeper.domain.standing import NOT_MEMBER, Standing
@@ -108,7 +109,7 @@ class Reconciler:
             standing = await self._standing(channel_id, self.bot_id)
             call = link_call(standing, healthy=all(link.healthy for link in links))
             if call is LinkCall.BREAK:
-                problem = "I am no longer an admin there" if standing else "I cannot see it"
+                problem = N_("I am no longer an admin there") if standing else N_("I cannot see it")
                 await self._links.broken(channel_id, problem)
             elif call is LinkCall.HEAL:
                 await self._links.reachable(channel_id)

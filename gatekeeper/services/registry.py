@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+from gatekeeper.domain.i18n import Library, Texts
 from gatekeeper.domain.model import (
     BotState,
     ChannelLink,
@@ -23,8 +24,9 @@ from gatekeeper.storage import Storage
 
 
 class Registry:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, library: Library | None = None) -> None:
         self.storage = storage
+        self.library = library or Library()
         self.rules: dict[ChatId, GroupRules] = {}
         self.groups_by_channel: dict[ChatId, set[ChatId]] = defaultdict(set)
         self.admins: dict[ChatId, frozenset[UserId]] = {}
@@ -36,6 +38,11 @@ class Registry:
         self.notes: dict[tuple[ChatId, UserId], MemberNote] = {}
         self.listed = ListedStandings()  # where members stood when their group was listed
         self.warmups: dict[ChatId, WarmupProgress] = {}  # each group's latest warm-up
+
+    def texts(self, group_id: ChatId) -> Texts:
+        """The words of the group's language."""
+        rules = self.rules.get(group_id)
+        return self.library.texts(rules.settings.language if rules else None)
 
     async def load(self) -> None:
         for rules in await self.storage.groups.load_all():

@@ -17,6 +17,7 @@ from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.cache.warmup_share import RedisWarmups
 from gatekeeper.clock import Clock
 from gatekeeper.domain import warmup
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.model import ChatId
 from gatekeeper.domain.pacing import RateLimits
 from gatekeeper.domain.warmup import Reason, WarmupProgress, WarmupState
@@ -36,7 +37,7 @@ Spawn = Callable[[Awaitable[object]], None]
 Parts = tuple[Registry, Listing, Membership, MembershipCache, Enforcer, Clock]
 QUIET = 60.0  # seconds without a flood wait before the rate is probed upwards
 RETRY_UNREACHABLE = 600.0  # a group the bot cannot list is tried again after this
-USAGE = "Send /verify to check every member now, or /verify cancel to stop a check under way."
+USAGE = N_("Send /verify to check every member now, or /verify cancel to stop a check under way.")
 
 
 class Warmups:
@@ -226,7 +227,8 @@ class Warmups:
             muted=progress.muted,
         )
         if progress.muted:
-            text = warmup.summary_notice(progress.muted, progress.not_subscribed)
+            t = self._registry.texts(progress.group_id)
+            text = warmup.summary_notice(progress.muted, progress.not_subscribed, t)
             await self._notices.say(progress.group_id, text)
 
     async def _finish(self, progress: WarmupProgress, state: WarmupState) -> None:
@@ -246,21 +248,29 @@ class Warmups:
     async def command(self, group_id: ChatId, args: tuple[str, ...]) -> str:
         """/verify [cancel], for the group's admins."""
         rules = self._registry.rules.get(group_id)
+        t = self._registry.texts(group_id)
         if args and args[0].lower() in ("cancel", "stop"):
             cancelled = await self.cancel(group_id)
             if cancelled is None:
-                return "No check of the members is under way."
-            return "Stopped. " + warmup.status_line(cancelled).removeprefix("🔎 ")
+                return t.tr("No check of the members is under way.")
+            line = warmup.status_line(cancelled, t).removeprefix("🔎 ")
+            return t.tr("Stopped. {progress}", progress=line)
         if args:
-            return USAGE
+            return t.tr(USAGE)
         if rules is None or not rules.enforced:
-            return "Protection is off here: start with /protect @channel, then I check everyone."
+            return t.tr(
+                "Protection is off here: start with /protect @channel, then I check everyone."
+            )
         current = self.progress(group_id)
         if current is not None and current.active:
             self._start(group_id)
-            return "A check of every member is already under way.\n" + warmup.status_line(current)
+            return (
+                t.tr("A check of every member is already under way.")
+                + "\n"
+                + warmup.status_line(current, t)
+            )
         await self.request(group_id, Reason.VERIFY)
-        return (
+        return t.tr(
             "🔎 Checking every member now, gently (Telegram's limits come first). Nobody is "
             "muted by this unless /settings sweep mute is on. /status shows how far I got; "
             "/verify cancel stops it."

@@ -40,6 +40,8 @@ def user_tl(user: UserState, viewer_id: int | None = None) -> Any:
         username=user.username,
         bot_info_version=1 if user.is_bot else None,
         bot_nochats=False if user.is_bot else None,
+        # User.lang_code is given to bots only, about other users.
+        lang_code=user.lang_code if viewer_id is not None and viewer_id != user.id else None,
     )
 
 

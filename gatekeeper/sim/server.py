@@ -60,10 +60,20 @@ class SimTelegram:
 
     # -- building the world ------------------------------------------------------------
     def create_user(
-        self, first_name: str, username: str | None = None, last_name: str | None = None
+        self,
+        first_name: str,
+        username: str | None = None,
+        last_name: str | None = None,
+        *,
+        lang_code: str | None = None,
     ) -> SimUser:
         state = UserState(
-            self.world.new_user_id(), self.world.new_access_hash(), first_name, username, last_name
+            self.world.new_user_id(),
+            self.world.new_access_hash(),
+            first_name,
+            username,
+            last_name,
+            lang_code=lang_code,
         )
         self.world.users[state.id] = state
         return SimUser(self, state)

@@ -139,5 +139,7 @@ class Stage:
         finally:
             self.sim.attach(sender)
 
-    def user(self, name: str) -> SimUser:
-        return self.sim.create_user(name)
+    def user(
+        self, name: str, username: str | None = None, *, lang_code: str | None = None
+    ) -> SimUser:
+        return self.sim.create_user(name, username, lang_code=lang_code)

@@ -75,6 +75,7 @@ class UserState:
     last_name: str | None = None
     is_bot: bool = False
     token: str | None = None
+    lang_code: str | None = None  # the language of the user's app (Telegram tells bots)
     # bot account update state: last common pts (private messages) and last qts (participants)
     pts: int = 1
     qts: int = 1

@@ -123,6 +123,8 @@ class GroupStore:
             decline_after=settings.decline_after,
             pending_accept=settings.pending_accept,
             sweep=settings.sweep.value,
+            language=settings.language,
+            notice_text=settings.notice_text,
         )
 
     async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
@@ -290,6 +292,8 @@ def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
             decline_after=row.decline_after,
             pending_accept=row.pending_accept,
             sweep=Sweep(row.sweep),
+            language=row.language,
+            notice_text=row.notice_text,
         ),
         links=tuple(links),
         linked_channel_id=row.linked_channel_id,

@@ -7,6 +7,7 @@ from typing import Any
 from telethon import types, utils
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.rate_limits import Limiter, Rate
 from gatekeeper.domain.safety import may_configure
 from gatekeeper.observability.metrics import Metrics
@@ -15,6 +16,7 @@ from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import texts
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
+from gatekeeper.telegram.languages import lang_code
 
 REFUSAL_TTL = 15.0
 REFUSAL_INTERVAL = 60.0
@@ -22,7 +24,7 @@ REFUSAL_INTERVAL = 60.0
 # for everyone together, beyond these a command is ignored.
 COMMANDS_PER_USER = Rate(6, 60.0)
 COMMANDS_OVERALL = Rate(20, 1.0)
-WAIT = "Telegram asks me to wait: send /{name} again in a minute."
+WAIT = N_("Telegram asks me to wait: send /{name} again in a minute.")
 
 
 class Commands:
@@ -54,10 +56,11 @@ class Commands:
         if not self._limit.allow(int(message.sender_id or group_id), self._clock.now()):
             self._metrics.decision("command_limited")
             return
+        t = self._registry.texts(group_id)
         try:
             allowed = await self._may_configure(group_id, message)
         except FloodWaited:  # who is asking cannot be told now: nothing is done
-            await self._reply(group_id, message.id, WAIT.format(name=name))
+            await self._reply(group_id, message.id, t.tr(WAIT, name=name))
             return
         if not allowed:
             if name not in ("start", "help"):  # members can ask the bot in private instead
@@ -66,18 +69,19 @@ class Commands:
         try:
             reply = await self._run(name, group_id, title, args, message)
         except FloodWaited:
-            reply = WAIT.format(name=name)
+            reply = t.tr(WAIT, name=name)
         except ChatUnreachable as error:
-            reply = f"I cannot do that now: {error}."
+            reply = t.tr("I cannot do that now: {reason}.", reason=t.known(str(error)))
         await self._reply(group_id, message.id, reply)
 
     async def _run(
         self, name: str, group_id: int, title: str, args: tuple[str, ...], message: Any
     ) -> str:
         if name in ("start", "help"):
-            return texts.HELP
+            return self._registry.texts(group_id).tr(texts.HELP)
         if name == "protect":
-            return await self._admin.protect(group_id, title, args)
+            language = lang_code(message.sender)
+            return await self._admin.protect(group_id, title, args, language=language)
         if name == "unlink":
             return await self._admin.unlink(group_id, args)
         if name == "unprotect":
@@ -93,7 +97,7 @@ class Commands:
             return exceptions.allowed(group_id)
         if name == "verify" and self._admin.warmups is not None:
             return await self._admin.warmups.command(group_id, args)
-        return await self._admin.settings(group_id, title, args)
+        return await self._admin.settings(group_id, title, args, message.message or "")
 
     def _refused_lately(self, group_id: int, message: Any) -> bool:
         key = (group_id, int(message.sender_id or 0))
@@ -110,7 +114,9 @@ class Commands:
         self._refused[key] = now
         await self._notices.say(
             group_id,
-            f"Only this group's admins can use /{name}.",
+            self._registry.texts(group_id).tr(
+                "Only this group's admins can use /{name}.", name=name
+            ),
             ttl=REFUSAL_TTL,
             reply_to=message.id,
         )

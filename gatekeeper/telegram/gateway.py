@@ -11,6 +11,7 @@ from telethon import TelegramClient, errors, functions, types, utils
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import NoticeButtons
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.model import BannedRights
 from gatekeeper.domain.standing import NOT_MEMBER, Standing
 from gatekeeper.observability.metrics import Metrics
@@ -60,13 +61,13 @@ def _channel_info(entity: types.Channel) -> ChatInfo:
 
 def explain(error: BaseException) -> str:
     if isinstance(error, errors.ChatAdminRequiredError):
-        return "I am not an admin there"
+        return N_("I am not an admin there")
     if isinstance(error, errors.ChannelPrivateError):
-        return "the chat is private to me or I was removed"
+        return N_("the chat is private to me or I was removed")
     if isinstance(error, errors.ChannelInvalidError | errors.PeerIdInvalidError):
-        return "the chat does not exist or I cannot see it"
+        return N_("the chat does not exist or I cannot see it")
     if isinstance(error, errors.ChatWriteForbiddenError):
-        return "I cannot write there"
+        return N_("I cannot write there")
     return str(error) or type(error).__name__
 
 
@@ -137,7 +138,7 @@ class Gateway:
         try:
             return await self.peers.input_peer(chat_id)
         except ValueError as error:
-            raise ChatUnreachable("I cannot find that chat") from error
+            raise ChatUnreachable(N_("I cannot find that chat")) from error
         except BROKEN_LINK_ERRORS as error:
             raise ChatUnreachable(explain(error)) from error
 
@@ -192,7 +193,7 @@ class Gateway:
 
         Plain text unless `html` (then every name in it must be escaped: domain/mentions.py).
         """
-        keyboard = notice_buttons(buttons.channels, buttons.verify_data) if buttons else None
+        keyboard = notice_buttons(buttons) if buttons else None
         try:
             peer = await self.peers.input_peer(chat_id)
             message = await self._call(
@@ -248,9 +249,9 @@ class Gateway:
             errors.UsernameInvalidError,
             errors.ChatIdInvalidError,  # a basic group's id that does not exist
         ):
-            raise ChatUnreachable("no such channel, or I cannot see it") from None
+            raise ChatUnreachable(N_("no such channel, or I cannot see it")) from None
         except ValueError:
-            raise ChatUnreachable("no such channel, or I cannot see it") from None
+            raise ChatUnreachable(N_("no such channel, or I cannot see it")) from None
         if isinstance(entity, types.User):
             name = " ".join(filter(None, (entity.first_name, entity.last_name))) or "someone"
             kind = "bot" if entity.bot else "user"
@@ -259,7 +260,7 @@ class Gateway:
             peer = utils.get_peer_id(entity)
             return ChatInfo(peer, entity.title, None, False, False, kind="basic_group")
         if not isinstance(entity, types.Channel):
-            raise ChatUnreachable("that is not a channel")
+            raise ChatUnreachable(N_("that is not a channel"))
         return _channel_info(entity)
 
     async def linked_chat(self, chat_id: int) -> int | None:

@@ -21,6 +21,7 @@ from gatekeeper.domain.events import (
     Sender,
     SenderKind,
 )
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.rate_limits import Limiter, Rate
 from gatekeeper.domain.safety import taken_over
 from gatekeeper.domain.standing import Standing
@@ -35,13 +36,13 @@ from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import answers, texts
 from gatekeeper.telegram.commands import Commands
 from gatekeeper.telegram.gateway import Gateway
+from gatekeeper.telegram.languages import lang_code, presser_texts
 from gatekeeper.telegram.message_facts import automatic_forward, first_name, thread_of
 from gatekeeper.telegram.participants import standing_of
 from gatekeeper.telegram.private_replies import PrivateReplies
 
 log = structlog.get_logger(__name__)
 
-PRIVATE_HINT = "I work in groups. Send /help to see how to set me up."
 # Each press may cost Telegram requests (fresh checks): a raid must not spend the bot's budget.
 PRESSES_PER_USER = Rate(5, 30.0)
 PRESSES_OVERALL = Rate(20, 1.0)
@@ -240,9 +241,10 @@ class Handlers:
             self._metrics.decision("private_throttled")
             return
         command = parse_command(event.message.message or "", self.me_username)
-        reply = texts.HELP if command and command.name in ("start", "help") else PRIVATE_HINT
+        reply = texts.HELP if command and command.name in ("start", "help") else texts.PRIVATE_HINT
+        t = self._registry.library.texts(lang_code(event.sender))  # the user's own language
         try:
-            await self._gateway.respond(event, reply)
+            await self._gateway.respond(event, t.tr(reply))
         except FloodWaited as error:
             log.warning("private_reply_dropped", reason=str(error))
 
@@ -274,7 +276,7 @@ class Handlers:
                 if after.is_admin:
                     await self._links.reachable(chat_id)
                 else:
-                    await self._links.broken(chat_id, "I am no longer an admin there")
+                    await self._links.broken(chat_id, N_("I am no longer an admin there"))
             return
         if chat_id in self._registry.rules:
             await self._group_participant(chat_id, user_id, update, before.is_member, after)
@@ -312,9 +314,10 @@ class Handlers:
 
     async def on_callback(self, event: Any) -> None:
         answer = VerifyAnswer(AnswerKind.FAILED)
+        t = presser_texts(self._registry, event)
         try:
             if not event.is_channel:
-                await self._gateway.answer(event, answers.OUTSIDE_A_GROUP)
+                await self._gateway.answer(event, t.tr(answers.OUTSIDE_A_GROUP))
                 self._metrics.button_press("wrong_chat")
                 return
             if not self._presses.allow(int(event.sender_id), self._clock.now()):
@@ -327,4 +330,6 @@ class Handlers:
         finally:
             if event.is_channel:
                 self._metrics.button_press(str(answer.kind))
-                await self._gateway.answer(event, answers.text_of(answer), alert=answer.kind.alert)
+                await self._gateway.answer(
+                    event, answers.text_of(answer, t), alert=answer.kind.alert
+                )

@@ -81,7 +81,7 @@ class JoinDeskGateway:
 
     async def write(self, user_id: int, text: str, buttons: NoticeButtons) -> int:
         user = await self._peer(user_id, PrivateRefused("I do not know how to reach them"))
-        keyboard = notice_buttons(buttons.channels, buttons.verify_data)
+        keyboard = notice_buttons(buttons)
         try:
             message = await self._pacer.run(
                 "SendMessage",

@@ -10,6 +10,7 @@ from telethon import events, types, utils
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import JOIN_PREFIX, decode_join
+from gatekeeper.domain.i18n import Library
 from gatekeeper.domain.join_requests import JoinAnswer, JoinRequest
 from gatekeeper.domain.rate_limits import Limiter
 from gatekeeper.observability.metrics import Metrics
@@ -17,6 +18,7 @@ from gatekeeper.services.join_requests import JoinRequests
 from gatekeeper.telegram import join_texts
 from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.handlers import PRESSES_OVERALL, PRESSES_PER_USER, Handlers
+from gatekeeper.telegram.languages import lang_code
 from gatekeeper.telegram.participants import standing_of
 
 JOIN_BUTTON = re.compile(b"^" + re.escape(JOIN_PREFIX))
@@ -24,9 +26,15 @@ JOIN_BUTTON = re.compile(b"^" + re.escape(JOIN_PREFIX))
 
 class JoinHandlers:
     def __init__(
-        self, requests: JoinRequests, gateway: Gateway, metrics: Metrics, clock: Clock
+        self,
+        requests: JoinRequests,
+        gateway: Gateway,
+        metrics: Metrics,
+        clock: Clock,
+        library: Library | None = None,
     ) -> None:
         self._requests = requests
+        self._library = library or Library()
         self._gateway = gateway
         self._metrics = metrics
         self._clock = clock
@@ -54,7 +62,8 @@ class JoinHandlers:
         await self._requests.on_request(request, access_hash=access_hash)
 
     async def on_press(self, event: Any) -> None:
-        text, alert = join_texts.NOT_OURS, False
+        t = self._library.texts(lang_code(event.sender))  # the presser's own language
+        text, alert = t.tr(join_texts.NOT_OURS), False
         try:
             group_id = decode_join(event.data)
             if group_id is None or not event.is_private:
@@ -62,11 +71,11 @@ class JoinHandlers:
                 return
             if not self._presses.allow(int(event.sender_id), self._clock.now()):
                 self._metrics.decision("press_limited")
-                text = join_texts.TOO_SOON
+                text = t.tr(join_texts.TOO_SOON)
                 return
             answer: JoinAnswer = await self._requests.on_press(group_id, int(event.sender_id))
             self._metrics.button_press(f"join_{answer.outcome}")
-            text, alert = join_texts.join_answer_text(answer), answer.alert
+            text, alert = join_texts.join_answer_text(answer, t), answer.alert
         finally:
             await self._gateway.answer(event, text, alert=alert)
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from telethon import Button
 
-from gatekeeper.domain.model import Channel
+from gatekeeper.domain.callbacks import NoticeButtons
 
 
-def notice_buttons(channels: Sequence[Channel], verify_data: bytes) -> list[list[Any]]:
+def notice_buttons(buttons: NoticeButtons) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    for channel in channels:
+    for channel, label in zip(buttons.channels, buttons.join_labels, strict=True):
         url = channel.join_url
         if url:
-            rows.append([Button.url(f"Join {channel.title}", url)])
-    rows.append([Button.inline("✅ I have joined", verify_data)])
+            rows.append([Button.url(label, url)])
+    rows.append([Button.inline(buttons.verify_label, buttons.verify_data)])
     return rows

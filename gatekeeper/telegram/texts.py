@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 # Names in notices, HTML-escaped and isolated, live in the domain (the notice service uses them).
+from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.mentions import FSI as FSI
 from gatekeeper.domain.mentions import PDI as PDI
 from gatekeeper.domain.mentions import isolated as isolated
 from gatekeeper.domain.mentions import mention as mention
 
-HELP = """\
+PRIVATE_HINT = N_("I work in groups. Send /help to see how to set me up.")
+
+HELP = N_("""\
 👋 I keep a group's chat for the subscribers of its channels.
 Members who have not joined every required channel can read but not write: their message is \
 removed, they are muted, and I show them a button per channel and an "I have joined" button.
@@ -31,10 +34,13 @@ Commands, in the group (for its creator and admins with the right to ban):
 they may come back), /settings warn 2 (messages deleted with a notice before a mute), \
 /settings on-leave now|next-message, /settings grace 10m|off|strict|lenient (time for \
 newcomers to join), /settings notice 2m, /settings decline 1h|off (decline join requests \
-not completed in that time), /settings sweep mute|off (whether /verify mutes)
+not completed in that time), /settings sweep mute|off (whether /verify mutes), \
+/settings language ru (the group's language), \
+/settings notice-text ... (the group's own notice, with {{name}}, {{channels}} and {{group}}; \
+reset to go back to the standard one)
 /verify - check every member now, gently (/verify cancel stops it); /status shows how far
 /allow @user (or reply /allow to their message) - let a member write without the channels; \
 /disallow @user ends it; /allowed lists them
 
 I never act against admins, anonymous admins, posts from the group's linked channel, or other \
-bots, and I only ever lift restrictions that I imposed myself."""
+bots, and I only ever lift restrictions that I imposed myself.""")

@@ -41,7 +41,7 @@ OUR_TABLES = {
     "warmups",
     "warmup_members",
 }
-HEAD = "0006_warmups"
+HEAD = "0007_group_language"
 BOT = 6_100_000_001
 
 
@@ -331,5 +331,31 @@ async def test_groups_stored_before_warm_ups_sweep_nobody_and_warm_ups_go_on_a_d
                 lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
             )
         assert "sweep" not in columns and "decline_after" in columns
+    finally:
+        await engine.dispose()
+
+
+async def test_a_group_language_and_notice_text_are_kept_and_a_downgrade_drops_only_them(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        storage, rules = await _readers_stored_at(engine, "0006_warmups")
+        assert (rules.settings.language, rules.settings.notice_text) == (None, None)
+        chosen = GroupSettings(
+            OnViolation.MUTE, 120, language="ru", notice_text="{name}, подпишитесь на {channels}"
+        )
+        await storage.groups.save_settings(rules.group_id, chosen)
+        assert (await storage.groups.load_all())[0].settings == chosen
+
+        await migrate.downgrade(engine, "0006_warmups")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
+            )
+            titles = (await conn.execute(text("SELECT title FROM groups"))).scalars().all()
+        assert titles == ["Readers"]
+        assert not {"language", "notice_text"} & columns
+        assert "sweep" in columns, "only this migration's columns go"
     finally:
         await engine.dispose()
