@@ -13,6 +13,7 @@ from gatekeeper.domain.limits import MESSAGE_MAX, length
 from gatekeeper.domain.mentions import NAME_MAX
 
 PLACEHOLDERS = ("name", "channels", "group")
+NOTICE_TEXT_KEYS = ("notice-text", "notice_text")  # /settings notice-text ...
 BATCH_SIZE = 10  # members named in one notice (Telegram allows 4096 characters)
 CHANNELS_BUDGET = 600  # characters of channel names in one notice; more are counted instead
 GROUP_TITLE_MAX = 128  # Telegram's limit on a chat's title
@@ -93,6 +94,16 @@ def check_notice_text(template: str) -> str:
             over=longest - MESSAGE_MAX,
         )
     return template
+
+
+def notice_text_argument(text: str) -> str:
+    """What follows `/settings notice-text` in the command as typed, its lines kept."""
+    lowered = text.lower()
+    for key in NOTICE_TEXT_KEYS:
+        at = lowered.find(key)
+        if at >= 0:
+            return text[at + len(key) :]
+    return ""
 
 
 def _placeholders(template: str) -> dict[str, int]:

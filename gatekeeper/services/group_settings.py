@@ -7,11 +7,9 @@ from dataclasses import replace
 
 from gatekeeper.domain.commands import CommandError
 from gatekeeper.domain.model import GroupRules, GroupSettings
-from gatekeeper.domain.notice_text import check_notice_text
+from gatekeeper.domain.notice_text import NOTICE_TEXT_KEYS, check_notice_text, notice_text_argument
 from gatekeeper.domain.setting_commands import apply_setting, settings_lines
 from gatekeeper.services.registry import Registry
-
-NOTICE_TEXT_KEYS = ("notice-text", "notice_text")
 
 
 async def change_settings(
@@ -42,12 +40,3 @@ def _changed(settings: GroupSettings, args: tuple[str, ...], text: str) -> Group
     if given.strip().lower() == "reset":
         return replace(settings, notice_text=None)
     return replace(settings, notice_text=check_notice_text(given))
-
-
-def notice_text_argument(text: str) -> str:
-    """What follows `/settings notice-text` in the command as typed, its lines kept."""
-    for key in NOTICE_TEXT_KEYS:
-        at = text.lower().find(key)
-        if at >= 0:
-            return text[at + len(key) :]
-    return ""
