@@ -16,7 +16,6 @@ from gatekeeper.cache.memory import MembershipMemory
 from gatekeeper.cache.shared import RedisMembership
 from gatekeeper.cache.warmup_share import RedisWarmups
 from gatekeeper.clock import Clock, SystemClock
-from gatekeeper.domain.commands import BOT_COMMANDS
 from gatekeeper.locales import load_library
 from gatekeeper.observability.gauges import observe
 from gatekeeper.observability.health import HealthServer
@@ -45,6 +44,7 @@ from gatekeeper.telegram.join_desk import JoinDeskGateway
 from gatekeeper.telegram.join_handlers import JoinHandlers
 from gatekeeper.telegram.listing import Lister
 from gatekeeper.telegram.pacing import Pacer, background
+from gatekeeper.telegram.texts import command_menus
 
 log = structlog.get_logger(__name__)
 
@@ -143,7 +143,8 @@ class App:
         self.handlers.me_username = me.username
         await self._load_admins()
         self._resume()
-        await self.gateway.set_commands(BOT_COMMANDS)
+        for lang_code, commands in command_menus(self.registry.library):
+            await self.gateway.set_commands(commands, lang_code)
         if self.cache.shared is not None:
             listener = asyncio.get_running_loop().create_task(
                 self.cache.run_invalidation_listener()

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from gatekeeper.domain.i18n import ENGLISH, Name, Texts
+from gatekeeper.domain.i18n import ENGLISH, N_, Name, Texts
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP
 
 COMMANDS = (
@@ -15,16 +15,16 @@ COMMANDS = (
 )
 # The menu Telegram shows for the bot (bots.setBotCommands): name and what it does.
 BOT_COMMANDS = (
-    ("protect", "Require channels: /protect @channel ..."),
-    ("unlink", "Stop requiring a channel"),
-    ("unprotect", "Turn protection off and release everyone I muted"),
-    ("status", "Protection, channel health, muted members"),
-    ("settings", "Show or change settings"),
-    ("allow", "Exempt a member: /allow @user, or reply to them"),
-    ("disallow", "End a member's exception"),
-    ("allowed", "List the members exempted"),
-    ("verify", "Check every member now; /verify cancel stops it"),
-    ("help", "How to set me up"),
+    ("protect", N_("Require channels: /protect @channel ...")),
+    ("unlink", N_("Stop requiring a channel")),
+    ("unprotect", N_("Turn protection off and release everyone I muted")),
+    ("status", N_("Protection, channel health, muted members")),
+    ("settings", N_("Show or change settings")),
+    ("allow", N_("Exempt a member: /allow @user, or reply to them")),
+    ("disallow", N_("End a member's exception")),
+    ("allowed", N_("List the members exempted")),
+    ("verify", N_("Check every member now; /verify cancel stops it")),
+    ("help", N_("How to set me up")),
 )
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>[A-Za-z0-9_]{3,32}))?(?:\s+|$)")

@@ -33,6 +33,17 @@ def main(argv: list[str]) -> None:
         print(__doc__)
         return
     CommandLineInterface().run(["pybabel", *args])  # type: ignore[no-untyped-call]
+    _drop_dates()
+
+
+def _drop_dates() -> None:
+    """Babel stamps each file with the time it ran: a line every branch would change, and so a
+    conflict whenever two branches add texts. The catalogs do without it."""
+    for path in (TEMPLATE, *LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith('"POT-Creation-Date:')]
+        if kept != lines:
+            path.write_text("".join(kept), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,11 @@ def resolve_username(call: Call) -> Any:
 
 @handles(functions.bots.SetBotCommandsRequest)
 def set_bot_commands(call: Call) -> Any:
-    call.bot.commands = [(c.command, c.description) for c in call.request.commands]
+    commands = [(c.command, c.description) for c in call.request.commands]
+    if call.request.lang_code:
+        call.bot.commands_by_language[call.request.lang_code] = commands
+    else:
+        call.bot.commands = commands
     return True
 
 

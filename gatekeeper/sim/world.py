@@ -83,6 +83,8 @@ class UserState:
     qts_log: list[tuple[int, Any]] = field(default_factory=list)  # (qts, update)
     next_private_msg_id: int = 1
     commands: list[tuple[str, str]] = field(default_factory=list)  # bots.SetBotCommands
+    # The menus for users of a language (SetBotCommands with a lang_code).
+    commands_by_language: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -340,10 +340,11 @@ class Gateway:
         link = getattr(invite, "link", None)
         return str(link) if link else None
 
-    async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
+    async def set_commands(self, commands: Sequence[tuple[str, str]], lang_code: str = "") -> None:
+        """The command menu for users of `lang_code` (two letters; "" for everyone else)."""
         request = functions.bots.SetBotCommandsRequest(
             scope=types.BotCommandScopeDefault(),
-            lang_code="",
+            lang_code=lang_code,
             commands=[types.BotCommand(name, text) for name, text in commands],
         )
         try:

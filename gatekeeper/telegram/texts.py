@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 # Names in notices, HTML-escaped and isolated, live in the domain (the notice service uses them).
-from gatekeeper.domain.i18n import N_
+from gatekeeper.domain.commands import BOT_COMMANDS
+from gatekeeper.domain.i18n import DEFAULT_LANGUAGE, N_, Library
 from gatekeeper.domain.mentions import FSI as FSI
 from gatekeeper.domain.mentions import PDI as PDI
 from gatekeeper.domain.mentions import isolated as isolated
 from gatekeeper.domain.mentions import mention as mention
+
+
+def command_menus(library: Library) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The command menu in every language, by Telegram's two-letter code ("" is the default,
+    English, for everyone whose language has no menu of its own)."""
+    menus = []
+    for language in library.languages:
+        texts = library.texts(language)
+        code = "" if language == DEFAULT_LANGUAGE else language.split("_")[0]
+        menus.append((code, [(name, texts.tr(text)) for name, text in BOT_COMMANDS]))
+    return menus
+
 
 PRIVATE_HINT = N_("I work in groups. Send /help to see how to set me up.")
 

@@ -130,3 +130,13 @@ async def test_unprotect_counts_the_released_in_russian(stage: Stage) -> None:
     assert last_reply(stage.group, stage.bot) == (
         "Защита выключена. Снимаю ограничения, которые я наложил: 5 участников."
     )
+
+
+async def test_the_command_menu_is_in_each_language(stage: Stage) -> None:
+    await stage.start()
+
+    menus = stage.bot.state.commands_by_language
+    assert set(menus) == {"ru", "es", "pt", "id", "hi", "fa", "ar"}
+    assert ("status", "Protection, channel health, muted members") in stage.bot.state.commands
+    assert ("status", "Защита, состояние каналов, ограниченные участники") in menus["ru"]
+    assert [name for name, _ in menus["ar"]] == [name for name, _ in stage.bot.state.commands]
