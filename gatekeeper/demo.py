@@ -143,6 +143,24 @@ async def _stories(stage: Stage) -> None:
     await chat.says(carol, "/unprotect")
     print(f"    -> Bob {_can(stage, bob)}, Dan {_can(stage, dan)}")
 
+    scene("The group speaks Russian; Farah's Telegram is in Persian")
+    await chat.says(carol, "/settings language ru")
+    await chat.says(carol, "/protect @news")
+    farah = stage.user("Farah", lang_code="fa")
+    farah.join(group)
+    await chat.says(farah, "سلام")
+    notice = [m for m in group.messages() if m.buttons][-1]
+    query = await farah.press(notice)
+    print(f"    (alert to Farah, in her own language) {query.answer_text}")
+
+    scene("Carol writes the group's own notice")
+    await chat.says(
+        carol, "/settings notice-text {name}, {group} — только для читателей {channels}!"
+    )
+    ivan = stage.user("Ivan", lang_code="ru")
+    ivan.join(group)
+    await chat.says(ivan, "привет")
+
     scene("A stranger asks the bot for help in private")
     alice.start_private(stage.bot, "/start")
     await stage.settle()

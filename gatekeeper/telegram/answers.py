@@ -37,5 +37,5 @@ def text_of(answer: VerifyAnswer, t: Texts = ENGLISH) -> str:
     callback answer."""
     if answer.kind is AnswerKind.NOT_YET:
         budget = CALLBACK_ANSWER_MAX - length(t.tr(NOT_YET, channels=""))
-        return t.tr(NOT_YET, channels=listing([c.label for c in answer.missing], budget, t))
+        return t.tr(NOT_YET, channels=listing([t.name(c.label) for c in answer.missing], budget, t))
     return clip(t.tr(_TEXTS[answer.kind]), CALLBACK_ANSWER_MAX)

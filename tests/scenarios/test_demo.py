@@ -16,3 +16,8 @@ async def test_the_demo_tells_the_whole_story(capsys: pytest.CaptureFixture[str]
     assert "-> Bob is muted" in out
     assert "-> Eve can write" in out
     assert "-> Bob can write, Dan can write" in out
+    assert (
+        "🛡 Защита включена" in out
+        and "(alert to Farah, in her own language) هنوز نه: لطفاً در \u2068@news\u2069" in out
+    )
+    assert "только для читателей" in out
