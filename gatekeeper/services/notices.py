@@ -12,7 +12,7 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import NoticeButtons, encode_verify
-from gatekeeper.domain.i18n import ENGLISH, Texts
+from gatekeeper.domain.i18n import ENGLISH, N_, Texts
 from gatekeeper.domain.limits import MESSAGE_MAX, clip, listing
 from gatekeeper.domain.mentions import FSI, PDI, isolated, mention
 from gatekeeper.domain.model import Channel, ChatId, UserId
@@ -23,6 +23,8 @@ from gatekeeper.services.registry import Registry
 
 log = structlog.get_logger(__name__)
 
+# How a member whose name shows nothing (only spaces or direction marks) is addressed.
+NAMELESS = N_("Hello")
 MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many seconds
 
 
@@ -39,7 +41,11 @@ def notice_text(
     t: Texts = ENGLISH,
 ) -> str:
     return standard_notice(
-        t, mention(user_id, name), channel_names(channels, t), any_of=any_of, many=False
+        t,
+        mention(user_id, name, t.tr(NAMELESS)),
+        channel_names(channels, t),
+        any_of=any_of,
+        many=False,
     )
 
 
@@ -143,7 +149,8 @@ class Notices:
     ) -> str:
         """The notice in the group's language, or the group's own text, naming `people`."""
         t = self._registry.texts(group_id)
-        names = ", ".join(mention(user_id, name) for user_id, name in people.items())
+        nameless = t.tr(NAMELESS)
+        names = ", ".join(mention(u, name, nameless) for u, name in people.items())
         listed = channel_names(channels, t)
         rules = self._registry.rules.get(group_id)
         own = rules.settings.notice_text if rules else None

@@ -140,3 +140,16 @@ async def test_the_command_menu_is_in_each_language(stage: Stage) -> None:
     assert ("status", "Protection, channel health, muted members") in stage.bot.state.commands
     assert ("status", "Защита, состояние каналов, ограниченные участники") in menus["ru"]
     assert [name for name, _ in menus["ar"]] == [name for name, _ in stage.bot.state.commands]
+
+
+async def test_a_member_whose_name_shows_nothing_is_greeted_in_the_groups_language(
+    stage: Stage,
+) -> None:
+    stage.carol.state.lang_code = "ru"
+    blank = stage.user("\u200f\u202e ")
+    await guarded(stage, [blank])
+
+    await say(stage, blank, stage.group, "...")
+
+    (notice,) = notices_for(stage.group, stage.bot, blank)
+    assert notice.text.startswith(f"{FSI}Здравствуйте{PDI}, этот чат для подписчиков")
