@@ -30,6 +30,7 @@ from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.listed import ListedStandings
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.postponed import PostponedWork
 from gatekeeper.services.presence import Presence
 from gatekeeper.services.reconcile import Reconciler
 from gatekeeper.services.registry import Registry
@@ -138,6 +139,7 @@ class App:
         await self.registry.load()
         await self.joins.load()
         await self.warmup.load()
+        kept = await self.enforcer.queue.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
         self.reconciler.bot_id = self.warmup.bot_id = bot_id
         self.handlers.me_username = me.username
@@ -151,7 +153,7 @@ class App:
             )
             self._services.append(listener)
         self.handlers.ready.set()
-        log.info("started", bot=me.username, groups=len(self.registry.rules))
+        log.info("started", bot=me.username, groups=len(self.registry.rules), postponed=kept)
 
     async def _serve_health(self) -> None:
         """/healthz from the first moment; /readyz says ready once started and connected."""
@@ -265,8 +267,9 @@ class App:
     async def stop(self) -> None:
         """Stop taking updates, let work in flight finish (bounded), then close everything.
 
-        Mutes are recorded before they are imposed and re-checked at the next start, and
-        Telethon's update state is saved by `disconnect()`, so what is cut short is picked up.
+        Mutes are recorded before they are imposed and re-checked at the next start, postponed
+        work is in storage, the members of updates cut short are stored for a re-check, and
+        Telethon's update state is saved by `disconnect()`: what is cut short is picked up.
         """
         if self._stopped:
             return
@@ -278,6 +281,7 @@ class App:
             await asyncio.wait_for(self._finish_work(), self.settings.shutdown_grace)
         except TimeoutError:
             log.warning("shutdown_cut_short", unfinished=len(self._tasks))
+        owed = self.handlers.unfinished()  # updates taken but not handled: re-checked at start
         leftover = [*self._tasks, *self._services]
         for task in leftover:
             task.cancel()
@@ -287,9 +291,9 @@ class App:
             if stuck:
                 log.warning("shutdown_tasks_stuck", tasks=len(stuck))
         self._services.clear()
-        left = self.enforcer.pending()
-        if left:
-            log.warning("postponed_left", actions=left)  # decided again when next needed
+        await self.enforcer.queue.owe(owed, self.registry.groups_for)
+        if left := self.enforcer.queue.pending():
+            log.info("postponed_kept", actions=left, unsaved=self.enforcer.queue.unsaved())
         if self.health is not None:
             await self.health.stop()
         if self.client.is_connected():
@@ -344,7 +348,10 @@ def build(
     notices = Notices(gateway, clock, metrics, registry)
     links = LinkHealth(gateway, registry, notices, clock)
     membership = Membership(gateway, cache, metrics, links.broken, links.reachable, clock)
-    enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache)
+    queue = PostponedWork(
+        storage.postponed, clock, metrics, gateway.access_hash, registry.access_hashes
+    )
+    enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache, queue)
     gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)
     app_tasks: list[App] = []
     admin = Admin(gateway, registry, gate, clock, lambda work: app_tasks[0].spawn(work))

@@ -72,3 +72,4 @@ class Recheck:
 
 
 Action = DeleteMessage | Mute | Release | SendNotice | StartGrace | Warn
+Work = Action | Recheck  # what the postponed-work queue holds

@@ -22,6 +22,7 @@ from gatekeeper.domain.actions import (
     SendNotice,
     StartGrace,
     Warn,
+    Work,
 )
 from gatekeeper.domain.model import Restriction
 from gatekeeper.domain.rights import current, muted
@@ -30,13 +31,13 @@ from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
+from gatekeeper.services.postponed import PostponedWork
 from gatekeeper.services.registry import Registry
 
 log = structlog.get_logger(__name__)
 
 GONE_TTL = 60.0  # how long "no longer in the group" is believed without asking again
 RETRY_AFTER_FAILURE = 30.0  # seconds before work that failed for another reason is tried again
-Work = Action | Recheck  # what the postponed-work queue holds
 
 
 class MuteOutcome(Enum):
@@ -60,16 +61,16 @@ class Enforcer:
         clock: Clock,
         metrics: Metrics,
         cache: MembershipCache,
+        queue: PostponedWork,
     ) -> None:
         self._cache = cache
+        self.queue = queue
         self._gateway = gateway
         self.bot_id = 0
         self._registry = registry
         self._notices = notices
         self._clock = clock
         self._metrics = metrics
-        self._later: list[tuple[float, tuple[Work, ...], str | None]] = []
-        self._queued: set[tuple[Work, ...]] = set()
         self._locks: WeakValueDictionary[tuple[int, int], asyncio.Lock] = WeakValueDictionary()
         self._gone: dict[tuple[int, int], float] = {}  # (group, user) -> when seen gone
 
@@ -98,22 +99,24 @@ class Enforcer:
             try:
                 await self._apply_one(action, outcomes, name, reply_to)
             except FloodWaited as error:
-                self._postpone_on_flood(action, actions, outcomes, error, name)
+                await self._postpone_on_flood(action, actions, outcomes, error, name)
             except Exception as error:  # anything else: retried where that makes sense
-                self._failed(action, error, name)
+                await self._failed(action, error, name)
 
-    def _failed(self, action: Action, error: Exception, name: str | None) -> None:
+    async def _failed(self, action: Action, error: Exception, name: str | None) -> None:
         """A release that failed is tried again later, as the button's answer promises; a mute
         too, unless Telegram said the chat or the member is out of the bot's reach."""
         reason = str(error) or type(error).__name__
         log.warning("action_failed", action=repr(action), reason=reason)
         self._metrics.decision("failed")
         if isinstance(action, Release):
-            self.postpone((Recheck(action.group_id, action.user_id),), RETRY_AFTER_FAILURE, name)
+            await self.postpone(
+                (Recheck(action.group_id, action.user_id),), RETRY_AFTER_FAILURE, name
+            )
         elif isinstance(action, Mute) and not isinstance(error, ChatUnreachable | UserUnreachable):
-            self.postpone((action,), RETRY_AFTER_FAILURE, name)
+            await self.postpone((action,), RETRY_AFTER_FAILURE, name)
 
-    def _postpone_on_flood(
+    async def _postpone_on_flood(
         self,
         action: Action,
         actions: Sequence[Action],
@@ -141,28 +144,12 @@ class Enforcer:
                     and (a.group_id, a.author_id) == key
                 )
             ]
-        self.postpone(tuple(batch), error.seconds, name)
         log.warning("action_postponed", action=repr(action), seconds=error.seconds)
+        await self.postpone(tuple(batch), error.seconds, name)
 
-    def postpone(self, batch: tuple[Work, ...], seconds: float, name: str | None) -> None:
-        """Do `batch` once `seconds` have passed; the same work queued twice is done once."""
-        if batch in self._queued:
-            return
-        self._queued.add(batch)
-        self._later.append((self._clock.now() + seconds, batch, name))
-        self._metrics.decision("postponed")
-
-    def pending(self) -> int:
-        """Postponed actions still waiting for their turn."""
-        return sum(len(batch) for _, batch, _ in self._later)
-
-    def take_due(self) -> list[tuple[tuple[Work, ...], str | None]]:
-        """The postponed batches whose wait is over, removed from the queue."""
-        now = self._clock.now()
-        due = [(batch, name) for at, batch, name in self._later if at <= now]
-        self._later = [item for item in self._later if item[0] > now]
-        self._queued.difference_update(batch for batch, _ in due)
-        return due
+    async def postpone(self, batch: tuple[Work, ...], seconds: float, name: str | None) -> None:
+        """Do `batch` once `seconds` have passed (kept in storage until it is done)."""
+        await self.queue.add(batch, seconds, name)
 
     async def _apply_one(
         self,
@@ -192,7 +179,9 @@ class Enforcer:
             mute = outcomes.get(key)
             # A notice retried on its own (its send was flood-waited) goes if the mute stands.
             told = mute in (MuteOutcome.MUTED, MuteOutcome.WARNED)
-            if told or (mute is None and self._registry.restriction(*key)):
+            restriction = self._registry.restriction(*key)
+            # Retried after a crash, a notice already posted is not posted again.
+            if told or (mute is None and restriction and restriction.notice_message_id is None):
                 await self._notice(action, name, reply_to)
         else:
             await self.release(action.group_id, action.user_id)

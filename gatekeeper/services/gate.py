@@ -6,7 +6,7 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain import answers, policy
-from gatekeeper.domain.actions import DeleteMessage, Mute, Recheck
+from gatekeeper.domain.actions import DeleteMessage, Mute, Recheck, Work
 from gatekeeper.domain.answers import AnswerKind, VerifyAnswer
 from gatekeeper.domain.callbacks import decode_verify
 from gatekeeper.domain.events import (
@@ -18,7 +18,7 @@ from gatekeeper.domain.events import (
 from gatekeeper.domain.model import ChatId, GroupRules, UserId, Verdict
 from gatekeeper.domain.safety import MuteCall, judge_mute
 from gatekeeper.observability.metrics import Metrics
-from gatekeeper.services.enforcer import RETRY_AFTER_FAILURE, Enforcer, Work
+from gatekeeper.services.enforcer import RETRY_AFTER_FAILURE, Enforcer
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
@@ -143,12 +143,12 @@ class Gate:
                 await self.recheck(item, name=name)
             except FloodWaited as error:
                 for rest in work[index:]:
-                    self._enforcer.postpone((rest,), error.seconds, name)
+                    await self._enforcer.postpone((rest,), error.seconds, name)
                 log.warning("recheck_postponed", members=len(work) - index, reason=str(error))
                 return
             except Exception as error:  # one member's failure must not strand the others
                 log.warning("recheck_failed", work=repr(item), reason=repr(error))
-                self._enforcer.postpone((item,), RETRY_AFTER_FAILURE, name)
+                await self._enforcer.postpone((item,), RETRY_AFTER_FAILURE, name)
 
     async def recheck(self, work: Recheck, *, name: str | None = None) -> bool:
         """Re-evaluate one member of one group; True if the bot now has them muted."""
@@ -198,12 +198,14 @@ class Gate:
             try:
                 released += await self._enforcer.release(group_id, user_id)
             except FloodWaited as error:
-                self._enforcer.postpone((Recheck(group_id, user_id),), error.seconds, None)
+                await self._enforcer.postpone((Recheck(group_id, user_id),), error.seconds, None)
             except Exception as error:  # one member's failure must not strand the others
                 log.warning(
                     "release_failed", group_id=group_id, user_id=user_id, reason=repr(error)
                 )
-                self._enforcer.postpone((Recheck(group_id, user_id),), RETRY_AFTER_FAILURE, None)
+                await self._enforcer.postpone(
+                    (Recheck(group_id, user_id),), RETRY_AFTER_FAILURE, None
+                )
         return released
 
     async def recheck_muted(self, group_id: ChatId, channel_id: ChatId | None = None) -> None:
@@ -223,14 +225,18 @@ class Gate:
 
     async def retry_postponed(self) -> None:
         """Postponed work whose wait is over. A mute is decided afresh, not replayed."""
-        for batch, name in self._enforcer.take_due():
+        queue = self._enforcer.queue
+        await queue.save_unsaved()
+        for batch in queue.take_due():
             try:
-                await self._retry(batch, name)
+                await self._retry(batch.work, batch.name)
             except FloodWaited as error:
-                self._enforcer.postpone(batch, error.seconds, name)
+                await queue.again(batch, error.seconds)
             except Exception as error:
-                log.warning("postponed_failed", work=repr(batch[0]), reason=repr(error))
-                self._enforcer.postpone(batch, RETRY_AFTER_FAILURE, name)
+                log.warning("postponed_failed", work=repr(batch.work[0]), reason=repr(error))
+                await queue.again(batch, RETRY_AFTER_FAILURE)
+            else:
+                await queue.done(batch)
 
     def _acting(self, group_id: ChatId) -> bool:
         rules = self._registry.rules.get(group_id)
@@ -288,9 +294,9 @@ class Gate:
             assert rules is not None
             verdicts = await self._membership.verdicts(policy.needs_check(rules), presser_id)
         except FloodWaited as error:
-            self._enforcer.postpone((work,), error.seconds, None)
+            await self._enforcer.postpone((work,), error.seconds, None)
             return VerifyAnswer(AnswerKind.CHECK_LATER)
         except (ChatUnreachable, UserUnreachable):
-            self._enforcer.postpone((work,), RETRY_AFTER_FAILURE, None)
+            await self._enforcer.postpone((work,), RETRY_AFTER_FAILURE, None)
             return VerifyAnswer(AnswerKind.CHECK_LATER)
         return answers.after_check(True, policy.missing_links(rules, verdicts))

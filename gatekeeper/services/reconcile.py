@@ -144,6 +144,6 @@ class Reconciler:
         try:
             await self._gate.recheck(work)  # releases them if they subscribed
         except FloodWaited as error:
-            self._enforcer.postpone((work,), error.seconds, None)
+            await self._enforcer.postpone((work,), error.seconds, None)
             raise
         return call

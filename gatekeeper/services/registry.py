@@ -74,6 +74,12 @@ class Registry:
     def groups_requiring(self, channel_id: ChatId) -> list[GroupRules]:
         return [self.rules[g] for g in sorted(self.groups_by_channel.get(channel_id, ()))]
 
+    def groups_for(self, chat_id: ChatId) -> list[ChatId]:
+        """The protected groups a chat stands for: itself, or those requiring it (a channel)."""
+        if chat_id in self.rules:
+            return [chat_id]
+        return sorted(self.groups_by_channel.get(chat_id, ()))
+
     def is_admin(self, group_id: ChatId, user_id: UserId) -> bool:
         return user_id in self.admins.get(group_id, frozenset())
 

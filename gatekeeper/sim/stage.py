@@ -15,6 +15,7 @@ from telethon.sessions import MemorySession, SQLiteSession
 from gatekeeper.app import App, build
 from gatekeeper.clock import FrozenClock
 from gatekeeper.settings import Settings
+from gatekeeper.sim import snapshot
 from gatekeeper.sim.actors import SimChat, SimUser
 from gatekeeper.sim.server import SimTelegram
 from gatekeeper.telegram.client import client_options
@@ -138,6 +139,17 @@ class Stage:
             yield
         finally:
             self.sim.attach(sender)
+
+    def save_world(self) -> bytes:
+        """The world as it is now, for a later process to go on from (`load_world`)."""
+        return snapshot.save(self.sim, self.bot.id)
+
+    def load_world(self, data: bytes) -> None:
+        """Go on from a world saved by an earlier process of the same cast (bot down)."""
+        snapshot.load(self.sim, data)
+        self.bot, self.carol = self.sim.user(self.bot.id), self.sim.user(self.carol.id)
+        self.alice, self.bob = self.sim.user(self.alice.id), self.sim.user(self.bob.id)
+        self.group, self.news = self.sim.chat(self.group.id), self.sim.chat(self.news.id)
 
     def user(
         self, name: str, username: str | None = None, *, lang_code: str | None = None

@@ -1,4 +1,5 @@
-"""Storage: groups and their channel links, the restrictions the bot imposed, the audit trail.
+"""Storage: groups and their channel links, the restrictions the bot imposed, the audit trail,
+the work Telegram made wait.
 
 `Storage.open(url)` is the one entry point: it makes the engine, migrates the database to head
 and builds the repositories. Repositories return domain types; sessions never leave this package.
@@ -20,6 +21,7 @@ from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.groups import GroupStore
 from gatekeeper.storage.join_requests import JoinRequestStore
 from gatekeeper.storage.members import MemberNoteStore
+from gatekeeper.storage.postponed import Postponed, PostponedStore
 from gatekeeper.storage.restrictions import RestrictionStore
 from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
 from gatekeeper.storage.warmups import WarmupStore
@@ -30,6 +32,8 @@ __all__ = [
     "JoinRequestStore",
     "MemberNoteStore",
     "NotFound",
+    "Postponed",
+    "PostponedStore",
     "RestrictionStore",
     "Storage",
     "Unbound",
@@ -49,6 +53,7 @@ class Storage:
     members: MemberNoteStore
     join_requests: JoinRequestStore
     warmups: WarmupStore
+    postponed: PostponedStore
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
@@ -76,6 +81,7 @@ class Storage:
             members=MemberNoteStore(sessions, scope),
             join_requests=JoinRequestStore(sessions, scope),
             warmups=WarmupStore(sessions, scope),
+            postponed=PostponedStore(sessions, scope),
         )
 
     async def bind(self, bot_id: int) -> None:

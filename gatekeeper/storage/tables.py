@@ -211,6 +211,23 @@ class WarmupMemberRow(Base):
     access_hash: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class PostponedRow(Base):
+    """Work the bot decided and Telegram made wait: done once `due_at` has passed (unix
+    seconds), also after a crash or a restart. `work` is the batch, as `storage.postponed` writes it;
+    `name` is the member's first name, for the notice; `access_hash`, what naming them to
+    Telegram takes (a session file may not have it after a crash)."""
+
+    __tablename__ = "postponed_work"
+    __table_args__ = (Index(None, "bot_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    due_at: Mapped[float] = mapped_column(Double)
+    work: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    name: Mapped[str | None] = mapped_column(String(255))
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class AuditRow(Base):
     __tablename__ = "audit"
     __table_args__ = (Index(None, "bot_id", "group_id", "at"),)

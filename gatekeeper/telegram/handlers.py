@@ -38,6 +38,7 @@ from gatekeeper.telegram.commands import Commands
 from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.languages import lang_code, presser_texts
 from gatekeeper.telegram.message_facts import automatic_forward, first_name, thread_of
+from gatekeeper.telegram.owed import owed
 from gatekeeper.telegram.participants import standing_of
 from gatekeeper.telegram.private_replies import PrivateReplies
 
@@ -86,7 +87,7 @@ class Handlers:
         self.closed = False  # once shutting down: updates are no longer taken
         self._registered: list[Callable[[Any], Awaitable[None]]] = []
         self._also: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
-        self._inflight: set[asyncio.Task[Any]] = set()
+        self._inflight: dict[asyncio.Task[Any], list[tuple[int, int]]] = {}  # -> members owed
 
     def register(self, client: TelegramClient) -> None:
         handlers: list[tuple[Callable[[Any], Awaitable[None]], Any]] = [
@@ -131,6 +132,10 @@ class Handlers:
     def busy(self) -> bool:
         return bool(self._inflight)
 
+    def unfinished(self) -> list[tuple[int, int]]:
+        """(chat id, user id) of every member an update still in hand is about."""
+        return [pair for pairs in self._inflight.values() for pair in pairs]
+
     async def finish(self) -> None:
         """Until every update taken so far has been handled."""
         while self._inflight:
@@ -151,7 +156,7 @@ class Handlers:
             task = asyncio.current_task()
             if self.closed or task is None:
                 return
-            self._inflight.add(task)
+            self._inflight[task] = owed(event)
             try:
                 if not self.ready.is_set():
                     await self.ready.wait()
@@ -165,7 +170,7 @@ class Handlers:
                     finally:
                         timed.observe(time.perf_counter() - started)
             finally:
-                self._inflight.discard(task)
+                self._inflight.pop(task, None)
 
         return guarded
 

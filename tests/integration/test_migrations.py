@@ -40,8 +40,9 @@ OUR_TABLES = {
     "join_requests",
     "warmups",
     "warmup_members",
+    "postponed_work",
 }
-HEAD = "0007_group_language"
+HEAD = "0008_postponed_work"
 BOT = 6_100_000_001
 
 
