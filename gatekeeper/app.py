@@ -275,13 +275,13 @@ class App:
             return
         self._stopped = True
         self.metrics.shutting_down.set(1)
-        self.handlers.close(self.client)
+        self.handlers.close()
         self.warmup.pause()  # a run saves where it is and goes on at the next start
         try:
             await asyncio.wait_for(self._finish_work(), self.settings.shutdown_grace)
         except TimeoutError:
             log.warning("shutdown_cut_short", unfinished=len(self._tasks))
-        owed = self.handlers.unfinished()  # updates taken but not handled: re-checked at start
+        owed = self.handlers.unfinished()  # members of updates cut short: re-checked at start
         leftover = [*self._tasks, *self._services]
         for task in leftover:
             task.cancel()
@@ -291,13 +291,14 @@ class App:
             if stuck:
                 log.warning("shutdown_tasks_stuck", tasks=len(stuck))
         self._services.clear()
-        await self.enforcer.queue.owe(owed, self.registry.groups_for)
-        if left := self.enforcer.queue.pending():
-            log.info("postponed_kept", actions=left, unsaved=self.enforcer.queue.unsaved())
         if self.health is not None:
             await self.health.stop()
         if self.client.is_connected():
             await self.client.disconnect()
+        owed += self.handlers.unfinished()  # and of those that came until the disconnect
+        await self.enforcer.queue.owe(owed, self.registry.groups_for)
+        if left := self.enforcer.queue.pending():
+            log.info("postponed_kept", actions=left, unsaved=self.enforcer.queue.unsaved())
         if self.redis is not None:
             await self.redis.aclose()
         await self.storage.close()

@@ -213,9 +213,9 @@ class WarmupMemberRow(Base):
 
 class PostponedRow(Base):
     """Work the bot decided and Telegram made wait: done once `due_at` has passed (unix
-    seconds), also after a crash or a restart. `work` is the batch, as `storage.postponed` writes it;
-    `name` is the member's first name, for the notice; `access_hash`, what naming them to
-    Telegram takes (a session file may not have it after a crash)."""
+    seconds), also after a crash or a restart. `work` is the batch, as `storage.postponed`
+    writes it; `name` is the member's first name, for the notice; `access_hash`, what naming
+    them to Telegram takes (a session file may not have it after a crash)."""
 
     __tablename__ = "postponed_work"
     __table_args__ = (Index(None, "bot_id", "due_at"),)

@@ -85,8 +85,8 @@ class Handlers:
         self.me_id = 0
         self.me_username: str | None = None
         self.closed = False  # once shutting down: updates are no longer taken
-        self._registered: list[Callable[[Any], Awaitable[None]]] = []
         self._also: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
+        self._refused: list[tuple[int, int]] = []  # members of updates come after close()
         self._inflight: dict[asyncio.Task[Any], list[tuple[int, int]]] = {}  # -> members owed
 
     def register(self, client: TelegramClient) -> None:
@@ -107,7 +107,6 @@ class Handlers:
         ]
         for callback, builder in handlers:
             client.add_event_handler(callback, builder)
-            self._registered.append(callback)
 
     def also(
         self,
@@ -121,20 +120,20 @@ class Handlers:
         slots = self._press_slots if presses else None
         self._also.append((self._guard(kind, handler, slots), builder))
 
-    def close(self, client: TelegramClient) -> None:
-        """Take no more updates (shutdown); those already taken still finish (`finish`)."""
+    def close(self) -> None:
+        """Take no more updates (shutdown): those already taken still finish (`finish`); the
+        members of those that come now are owed a re-check (`unfinished`), since Telegram
+        counts them as delivered."""
         self.closed = True
-        for callback in self._registered:
-            client.remove_event_handler(callback)
-        self._registered.clear()
 
     @property
     def busy(self) -> bool:
         return bool(self._inflight)
 
     def unfinished(self) -> list[tuple[int, int]]:
-        """(chat id, user id) of every member an update still in hand is about."""
-        return [pair for pairs in self._inflight.values() for pair in pairs]
+        """(chat id, user id) of every member an update still in hand, or refused, is about."""
+        taken = (pair for pairs in self._inflight.values() for pair in pairs)
+        return [pair for pair in (*self._refused, *taken) if pair[1] != self.me_id]
 
     async def finish(self) -> None:
         """Until every update taken so far has been handled."""
@@ -155,6 +154,7 @@ class Handlers:
         async def guarded(event: Any) -> None:
             task = asyncio.current_task()
             if self.closed or task is None:
+                self._refused.extend(owed(event))
                 return
             self._inflight[task] = owed(event)
             try:

@@ -1,9 +1,15 @@
 """A whole bot in a child process for the shutdown test: `python -m tests.operations.bot_process D`.
 
 The simulated Telegram is in-process, so this process hosts both: the real bot (`App.run`, with
-its signal handlers) over the sim, and a stream of members writing in the guarded group. It
-prints `working` once the bot is busy; after the bot stops it writes the world's facts (who is
-muted in the group) to D/world.json and exits with the bot's exit status.
+its signal handlers) over the sim, and a stream of members writing in the guarded group. Early
+on, Telegram makes the mutes wait (a flood wait), so postponed work piles up. It prints
+`working` once the bot is busy; after the bot stops it writes the world's facts (who is muted in
+the group) to D/world.json, saves the world itself to D/world.pickle, and exits with the bot's
+exit status.
+
+`python -m tests.operations.bot_process D again`: a new bot on the same database and session
+goes on from the saved world until the flood wait is long over; it writes to D/again.json who is
+muted, how many live notices each member has, and what the world saw done twice.
 """
 
 from __future__ import annotations
@@ -17,9 +23,13 @@ from gatekeeper.app import build
 from gatekeeper.observability.logging import configure_logging
 from gatekeeper.sim.stage import Stage
 from gatekeeper.telegram.client import client_options
+from tests.reliability.fault_world import Watch
+from tests.scenarios.helpers import notices_for
 
 MEMBERS = 400
 LATENCY = 0.02  # seconds per Telegram request, so that work is in flight when the signal comes
+FLOOD_AFTER = 60  # messages, after which Telegram makes the mutes wait
+FLOOD_WAIT = 60  # seconds
 
 
 async def run_bot(stage: Stage) -> asyncio.Task[int]:
@@ -52,6 +62,8 @@ async def main(folder: Path) -> int:
                 break
             member.send(stage.group, "hello")
             sent += 1
+            if sent == FLOOD_AFTER:
+                stage.sim.faults.flood_wait("EditBannedRequest", FLOOD_WAIT)
             if sent == 20:
                 print("working", flush=True)
             await asyncio.sleep(0.005)
@@ -61,10 +73,44 @@ async def main(folder: Path) -> int:
     status = await running
     sent = await writer
     muted = [m.id for m in members if not stage.group.can_write(m)]
-    facts = {"group_id": stage.group.peer_id, "muted": muted, "sent": sent, "status": status}
+    facts = {
+        "group_id": stage.group.peer_id,
+        "muted": muted,
+        "sent": sent,
+        "wrote": [m.id for m in members[:sent]],
+        "status": status,
+    }
     (folder / "world.json").write_text(json.dumps(facts))
+    (folder / "world.pickle").write_bytes(stage.save_world())
     return status
 
 
+async def again(folder: Path) -> int:
+    stage = Stage(f"sqlite+aiosqlite:///{folder / 'bot.db'}", session=folder / "bot.session")
+    members = [stage.user(f"member{i}") for i in range(MEMBERS)]
+    stage.load_world((folder / "world.pickle").read_bytes())
+    members = [stage.sim.user(m.id) for m in members]
+    watch = Watch(stage)
+    watch.install()
+    # What the stop left is caught up (updates the bot no longer took) and done: at a pace
+    # that keeps the test short.
+    stage.overrides.update(telegram_rate=1000.0, telegram_burst=1000.0)
+    stage.app = await stage.start_bot(stage.bot, stage.session)
+    await stage.settle(patience=60)
+    for _ in range(3):
+        await stage.pass_time(FLOOD_WAIT + 1)
+    facts = {
+        "muted": [m.id for m in members if not stage.group.can_write(m)],
+        "notices": {m.id: len(notices_for(stage.group, stage.bot, m)) for m in members},
+        "violations": watch.violations,
+    }
+    await stage.stop()
+    (folder / "again.json").write_text(json.dumps(facts))
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[2:] == ["again"]:
+        configure_logging("INFO", json=True)
+        sys.exit(asyncio.run(again(Path(sys.argv[1]))))
     sys.exit(asyncio.run(main(Path(sys.argv[1]))))
