@@ -32,6 +32,7 @@ class AnswerKind(StrEnum):
 class VerifyAnswer:
     kind: AnswerKind
     missing: tuple[Channel, ...] = ()  # for NOT_YET: the channels still to join
+    any_of: bool = False  # for NOT_YET: the group requires "any", so one of them is enough
 
 
 def before_check(
@@ -62,10 +63,12 @@ def before_check(
     return None
 
 
-def after_check(still_muted: bool, missing: tuple[ChannelLink, ...]) -> VerifyAnswer:
-    """The answer once the presser was checked afresh."""
+def after_check(
+    still_muted: bool, missing: tuple[ChannelLink, ...], *, any_of: bool = False
+) -> VerifyAnswer:
+    """The answer once the presser was checked afresh (`any_of`: one channel is enough)."""
     if not still_muted:
         return VerifyAnswer(AnswerKind.WELCOME)
     if not missing:
         return VerifyAnswer(AnswerKind.RELEASE_SOON)
-    return VerifyAnswer(AnswerKind.NOT_YET, tuple(link.channel for link in missing))
+    return VerifyAnswer(AnswerKind.NOT_YET, tuple(link.channel for link in missing), any_of)

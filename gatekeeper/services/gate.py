@@ -15,7 +15,7 @@ from gatekeeper.domain.events import (
     MessagePosted,
     SenderKind,
 )
-from gatekeeper.domain.model import ChatId, GroupRules, UserId, Verdict
+from gatekeeper.domain.model import ChatId, GroupRules, Require, UserId, Verdict
 from gatekeeper.domain.safety import MuteCall, judge_mute
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.enforcer import RETRY_AFTER_FAILURE, Enforcer
@@ -299,4 +299,5 @@ class Gate:
         except (ChatUnreachable, UserUnreachable):
             await self._enforcer.postpone((work,), RETRY_AFTER_FAILURE, None)
             return VerifyAnswer(AnswerKind.CHECK_LATER)
-        return answers.after_check(True, policy.missing_links(rules, verdicts))
+        any_of = rules.settings.require is Require.ANY
+        return answers.after_check(True, policy.missing_links(rules, verdicts), any_of=any_of)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from gatekeeper.domain.answers import AnswerKind, VerifyAnswer
 from gatekeeper.domain.i18n import ENGLISH, N_, Texts
 from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip, length, listing
+from gatekeeper.domain.model import Channel
 
 OUTSIDE_A_GROUP = N_("This button works only in the group.")
 
@@ -30,12 +33,19 @@ _TEXTS = {
 
 
 NOT_YET = N_("Not yet: please join {channels}, then press again.")
+NOT_YET_ANY = N_("Not yet: joining one of {channels} is enough, then press again.")
+
+
+def not_yet(missing: Sequence[Channel], any_of: bool, t: Texts = ENGLISH) -> str:
+    """What is still to join; under "any", that one of the channels will do (within 200)."""
+    template = NOT_YET_ANY if any_of and len(missing) > 1 else NOT_YET
+    budget = CALLBACK_ANSWER_MAX - length(t.tr(template, channels=""))
+    return t.tr(template, channels=listing([t.name(c.label) for c in missing], budget, t))
 
 
 def text_of(answer: VerifyAnswer, t: Texts = ENGLISH) -> str:
     """The answer's words in the presser's language, within Telegram's 200 characters for a
     callback answer."""
     if answer.kind is AnswerKind.NOT_YET:
-        budget = CALLBACK_ANSWER_MAX - length(t.tr(NOT_YET, channels=""))
-        return t.tr(NOT_YET, channels=listing([t.name(c.label) for c in answer.missing], budget, t))
+        return not_yet(answer.missing, answer.any_of, t)
     return clip(t.tr(_TEXTS[answer.kind]), CALLBACK_ANSWER_MAX)

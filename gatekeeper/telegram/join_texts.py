@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from gatekeeper.domain.i18n import ENGLISH, N_, Texts
 from gatekeeper.domain.join_requests import JoinAnswer, Outcome
-from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip, length, listing
+from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip
+from gatekeeper.telegram.answers import not_yet
 
 NOT_OURS = N_("This button is not one of mine, or it has expired.")
 TOO_SOON = N_("Please wait a few seconds before pressing again.")
-NOT_YET = N_("Not yet: please join {channels}, then press again.")
-NOT_YET_ANY = N_("Not yet: joining one of {channels} is enough, then press again.")
 
 _TEXTS = {
     Outcome.APPROVED: N_("Welcome! Your request is approved: you are in. 🎉"),
@@ -32,8 +31,5 @@ def join_answer_text(answer: JoinAnswer, t: Texts = ENGLISH) -> str:
     """The answer's words in the presser's language, within Telegram's 200 characters for a
     callback answer."""
     if answer.outcome is Outcome.NOT_YET:
-        template = NOT_YET_ANY if answer.any_of and len(answer.missing) > 1 else NOT_YET
-        budget = CALLBACK_ANSWER_MAX - length(t.tr(template, channels=""))
-        names = listing([t.name(c.label) for c in answer.missing], budget, t)
-        return t.tr(template, channels=names)
+        return not_yet(answer.missing, answer.any_of, t)
     return clip(t.tr(_TEXTS[answer.outcome]), CALLBACK_ANSWER_MAX)

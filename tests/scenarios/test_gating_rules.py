@@ -55,6 +55,22 @@ async def test_under_any_one_channel_is_enough_and_the_notice_says_so(stage: Sta
     assert stage.group.can_write(stage.bob), "one channel joined is enough"
 
 
+async def test_under_any_a_press_while_subscribed_to_none_says_one_channel_is_enough(
+    stage: Stage,
+) -> None:
+    stage.bob.join(stage.group)
+    await guarded_by_two(stage, "require any")
+    await say(stage, stage.bob, stage.group, "I read nothing")
+    (notice,) = notices_for(stage.group, stage.bot, stage.bob)
+
+    query = await stage.bob.press(notice)
+    await stage.settle()
+
+    assert query.alert and not stage.group.can_write(stage.bob)
+    text = query.answer_text or ""
+    assert "one of" in text and "is enough" in text and "@news" in text and "@talks" in text
+
+
 async def test_under_any_leaving_one_channel_mutes_only_when_none_is_left(stage: Stage) -> None:
     stage.alice.join(stage.news)
     second = await guarded_by_two(stage, "require any")

@@ -8,6 +8,7 @@ from gatekeeper.domain import answers
 from gatekeeper.domain.answers import AnswerKind, VerifyAnswer
 from gatekeeper.domain.callbacks import VerifyRequest
 from gatekeeper.domain.model import Channel, ChannelLink
+from gatekeeper.telegram.answers import text_of
 
 ALICE, BOB = 1001, 1002
 NEWS = Channel(-1001000000002, "News", "news")
@@ -62,3 +63,17 @@ def test_after_the_check_the_presser_is_welcomed_told_to_wait_or_told_what_is_mi
     missing = answers.after_check(True, (ChannelLink(NEWS),))
     assert missing == VerifyAnswer(AnswerKind.NOT_YET, (NEWS,))
     assert missing.kind.alert and not AnswerKind.WELCOME.alert
+
+
+@pytest.mark.parametrize(
+    ("any_of", "channels", "says_one_is_enough"),
+    [(False, 2, False), (True, 2, True), (True, 1, False)],
+)
+def test_under_any_the_alert_says_one_channel_is_enough(
+    any_of: bool, channels: int, says_one_is_enough: bool
+) -> None:
+    links = (ChannelLink(NEWS), ChannelLink(Channel(-1001000000003, "Talks", "talks")))
+    answer = answers.after_check(True, links[:channels], any_of=any_of)
+    text = text_of(answer)
+    assert answer.kind is AnswerKind.NOT_YET and "@news" in text
+    assert ("one of" in text and "is enough" in text) is says_one_is_enough
