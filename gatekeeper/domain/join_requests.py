@@ -127,6 +127,20 @@ def decide(
     return Decision(Reply.ASK, missing, rules.settings.require is Require.ANY)
 
 
+class GuardAnswer(StrEnum):
+    """How the bot answers a request put to it as the chat's guard bot (Bot API 10.1,
+    `bots.setJoinChatResults`): before the admins see it."""
+
+    APPROVE = "approve"  # let them in
+    QUEUE = "queue"  # hand it to the admins as an ordinary request (the bot can approve later)
+
+
+def guard_answer(decision: Decision) -> GuardAnswer:
+    """Approved for a subscriber; anything else is queued (never declined): while the
+    requester is asked to join, and when the bot cannot decide."""
+    return GuardAnswer.APPROVE if decision.reply is Reply.APPROVE else GuardAnswer.QUEUE
+
+
 def may_write(request: JoinRequest, now: float) -> bool:
     """Whether Telegram still lets the bot write to the requester privately."""
     return now - request.requested_at < PRIVATE_WINDOW

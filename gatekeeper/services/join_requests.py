@@ -14,12 +14,14 @@ from gatekeeper.domain.callbacks import encode_join
 from gatekeeper.domain.i18n import ENGLISH, Texts
 from gatekeeper.domain.join_requests import (
     Decision,
+    GuardAnswer,
     JoinAnswer,
     JoinRequest,
     Outcome,
     Reply,
     decide,
     due_for_decline,
+    guard_answer,
     may_write,
 )
 from gatekeeper.domain.limits import MESSAGE_MAX, clip
@@ -89,8 +91,9 @@ class JoinRequests:
     async def on_request(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
         """Telegram says someone asks to join a chat the bot administers."""
         rules = self._registry.rules.get(request.chat_id)
-        if rules is None:
-            return  # not a group the bot guards: its admins decide
+        if rules is None:  # not a group the bot guards: its admins decide
+            await self._queue(request)
+            return
         key = (request.chat_id, request.user_id)
         known = self.pending.get(key)
         if known is not None and known.requested_at == request.requested_at:
@@ -99,17 +102,22 @@ class JoinRequests:
         try:
             verdicts = await self._verdicts(rules, request.user_id, fresh=False)
         except FloodWaited as error:
-            await self._wait(request, f"Telegram asked me to wait: {error}")
+            waiting = await self._wait(request, f"Telegram asked me to wait: {error}")
+            await self._keep(await self._queue(waiting))
             return
         decision = decide(
             self._registry.rules.get(request.chat_id, rules), verdicts, self._note(key)
         )
-        if decision.reply is Reply.APPROVE:
-            await self._approve(request)
+        if guard_answer(decision) is GuardAnswer.APPROVE:
+            if await self._approve(request) in (Outcome.APPROVED, Outcome.GONE):
+                return
+            # Telegram would not let them in now: the request goes to the admins.
         elif decision.reply is Reply.ASK:
-            await self._ask(request, rules, decision)
+            request = await self._ask(request, rules, decision)
         else:
-            await self._wait(request, decision.reason or "the admins decide")
+            request = await self._wait(request, decision.reason or "the admins decide")
+        # Asked first: a guard bot's answer may end the time in which it may write to them.
+        await self._keep(await self._queue(request))
 
     async def on_press(self, group_id: ChatId, user_id: UserId) -> JoinAnswer:
         """The requester pressed "I have joined" in the bot's private message."""
@@ -173,7 +181,10 @@ class JoinRequests:
     async def _approve(self, request: JoinRequest) -> Outcome:
         group_id, user_id = request.chat_id, request.user_id
         try:
-            await self._desk.approve(group_id, user_id)
+            if request.query_id is not None:
+                await self._desk.answer_query(request.query_id, approve=True)
+            else:
+                await self._desk.approve(group_id, user_id)
         except RequestGone:
             await self.forget(group_id, user_id)
             return Outcome.GONE
@@ -190,27 +201,42 @@ class JoinRequests:
         await self.forget(group_id, user_id)
         return Outcome.APPROVED
 
-    async def _ask(self, request: JoinRequest, rules: GroupRules, decision: Decision) -> None:
+    async def _ask(
+        self, request: JoinRequest, rules: GroupRules, decision: Decision
+    ) -> JoinRequest:
         if not may_write(request, self._clock.now()):
-            await self._wait(request, WINDOW_OVER)
-            return
+            return await self._wait(request, WINDOW_OVER)
         # In the group's language: a join request carries no word of the requester's own.
         t = self._registry.texts(request.chat_id)
         buttons = notice_buttons(t, decision.missing, encode_join(request.chat_id))
         try:
             await self._desk.write(request.user_id, ask_text(rules.title, decision, t), buttons)
         except (PrivateRefused, FloodWaited) as error:
-            await self._wait(request, str(error))
-            return
+            return await self._wait(request, str(error))
         self._metrics.decision("join_asked")
-        await self._keep(replace(request, asked=True, problem=None))
+        asked = replace(request, asked=True, problem=None)
+        await self._keep(asked)
+        return asked
 
-    async def _wait(self, request: JoinRequest, reason: str) -> None:
+    async def _wait(self, request: JoinRequest, reason: str) -> JoinRequest:
         """The request stays for the admins; the log says why the bot did not ask."""
         log.warning(
             "join_request_waits", group_id=request.chat_id, user_id=request.user_id, reason=reason
         )
-        await self._keep(replace(request, problem=reason))
+        waiting = replace(request, problem=reason)
+        await self._keep(waiting)
+        return waiting
+
+    async def _queue(self, request: JoinRequest) -> JoinRequest:
+        """As the chat's guard bot, hand the request to the admins (the bot may still approve
+        it later, as their fellow admin); the request without its query, answered."""
+        if request.query_id is None:
+            return request
+        try:
+            await self._desk.answer_query(request.query_id, approve=False)
+        except (RequestGone, TooManyChats, FloodWaited) as error:
+            log.warning("join_queue_failed", group_id=request.chat_id, reason=str(error))
+        return replace(request, query_id=None)
 
     async def _keep(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
         await self._registry.storage.join_requests.save(request, access_hash=access_hash)

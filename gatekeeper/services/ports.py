@@ -137,6 +137,11 @@ class JoinDesk(Protocol):
         """Write to the requester privately (HTML); PrivateRefused says why it cannot."""
         ...
 
+    async def answer_query(self, query_id: int, approve: bool) -> None:
+        """As the chat's guard bot: let them in (`approve`) or queue the request for the
+        admins; RequestGone when the query cannot be answered (any more)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Listed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telethon import TelegramClient, errors, functions
+from telethon import TelegramClient, errors, functions, types
 
 from gatekeeper.domain.callbacks import NoticeButtons
 from gatekeeper.services.ports import (
@@ -78,6 +78,16 @@ class JoinDeskGateway:
 
     async def decline(self, chat_id: int, user_id: int) -> None:
         await self._hide(chat_id, user_id, False)
+
+    async def answer_query(self, query_id: int, approve: bool) -> None:
+        result = types.JoinChatBotResultApproved() if approve else types.JoinChatBotResultQueued()
+        request = functions.bots.SetJoinChatResultsRequest(query_id, result)
+        try:
+            await self._pacer.run("SetJoinChatResults", lambda: self._client(request))
+        except errors.QueryIdInvalidError as error:
+            raise RequestGone(str(error)) from error
+        except (errors.UserChannelsTooMuchError, errors.ChannelsTooMuchError) as error:
+            raise TooManyChats(str(error)) from error
 
     async def write(self, user_id: int, text: str, buttons: NoticeButtons) -> int:
         user = await self._peer(user_id, PrivateRefused("I do not know how to reach them"))
