@@ -21,7 +21,9 @@ from gatekeeper.observability.gauges import observe
 from gatekeeper.observability.health import HealthServer
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.observability.readiness import database_check, redis_check, telegram_check
+from gatekeeper.services import pending_requests
 from gatekeeper.services.admin import Admin
+from gatekeeper.services.channel_requests import ChannelRequests
 from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.grace import GraceEnds
@@ -137,7 +139,7 @@ class App:
         if self.cache.shared is not None:
             self.cache.shared.bind(bot_id)
         await self.registry.load()
-        await self.joins.load()
+        await self.joins.pending.load()
         await self.warmup.load()
         kept = await self.enforcer.queue.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
@@ -393,8 +395,11 @@ def build(
         concurrency=settings.concurrency,
     )
     desk = JoinDeskGateway(client, pacer, registry.access_hashes)
-    joins = JoinRequests(desk, registry, membership, clock, metrics)
-    join_handlers = JoinHandlers(joins, gateway, metrics, clock, registry.library)
+    pending = pending_requests.PendingRequests(registry, clock)
+    membership.requested = pending.requested  # a pending request to a channel, as a verdict
+    channel_requests = ChannelRequests(desk, registry, pending, gate.recheck_member, clock)
+    joins = JoinRequests(desk, registry, membership, pending, channel_requests, clock, metrics)
+    join_handlers = JoinHandlers(joins, pending, gateway, metrics, clock, registry.library)
     join_handlers.attach(handlers)
     app = App(
         settings=settings,

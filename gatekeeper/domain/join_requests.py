@@ -24,6 +24,9 @@ from gatekeeper.domain.model import (
 # Bot API, ChatJoinRequest.user_chat_id: a bot may write to a requester for 5 minutes after
 # the request, until it is handled. Later, or once handled, Telegram refuses (PEER_ID_INVALID).
 PRIVATE_WINDOW = 300.0
+# A bot is not told when a request to a channel is declined or withdrawn: a request the bot saw
+# counts for `/settings pending accept` only this long, then the member must be in.
+PENDING_TRUST = 7 * 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,8 @@ def _confirmed(rules: GroupRules, verdicts: Mapping[ChatId, Verdict]) -> bool:
     """Whether the bot knows the requester is subscribed as the group requires (a channel it
     cannot check never lets anyone in: fail-safe, as it never keeps anyone out)."""
     seen = [
-        link.healthy and verdicts.get(link.channel.id) is Verdict.MEMBER for link in rules.links
+        link.healthy and policy.joined(rules, link, verdicts.get(link.channel.id))
+        for link in rules.links
     ]
     return any(seen) if rules.settings.require is Require.ANY else all(seen)
 
@@ -90,7 +94,7 @@ def _unchecked(rules: GroupRules, verdicts: Mapping[ChatId, Verdict]) -> str:
     names = [
         link.channel.label
         for link in rules.links
-        if not link.healthy or verdicts.get(link.channel.id) is not Verdict.MEMBER
+        if not link.healthy or not policy.joined(rules, link, verdicts.get(link.channel.id))
     ]
     return f"I cannot check {', '.join(names)}"
 
@@ -120,7 +124,7 @@ def decide(
     missing = tuple(
         link.channel
         for link in rules.links
-        if link.healthy and verdicts.get(link.channel.id) is Verdict.NOT_MEMBER
+        if link.healthy and policy.lacks(rules, link, verdicts.get(link.channel.id))
     )
     if not missing:
         return Decision(Reply.LEAVE, reason=_unchecked(rules, verdicts))
@@ -144,6 +148,11 @@ def guard_answer(decision: Decision) -> GuardAnswer:
 def may_write(request: JoinRequest, now: float) -> bool:
     """Whether Telegram still lets the bot write to the requester privately."""
     return now - request.requested_at < PRIVATE_WINDOW
+
+
+def still_pending(request: JoinRequest, now: float) -> bool:
+    """Whether the bot still believes a request it saw is pending (see PENDING_TRUST)."""
+    return now - request.requested_at < PENDING_TRUST
 
 
 def due_for_decline(rules: GroupRules | None, request: JoinRequest, now: float) -> bool:

@@ -22,6 +22,7 @@ class Verdict(StrEnum):
     MEMBER = "member"
     NOT_MEMBER = "not_member"
     UNKNOWN = "unknown"  # the bot cannot check (not admin, channel private or gone)
+    PENDING = "pending"  # not a member, but asked to join (a channel that approves members)
 
 
 class BotState(StrEnum):

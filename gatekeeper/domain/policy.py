@@ -30,6 +30,30 @@ from gatekeeper.domain.model import (
 Verdicts = Mapping[ChatId, Verdict]
 
 
+def accepts_pending(rules: GroupRules, link: ChannelLink) -> bool:
+    """`/settings pending accept`: a request to join a private channel that approves members
+    counts as joined (the member did all they can)."""
+    return rules.settings.pending_accept and link.channel.username is None
+
+
+def _accepted(rules: GroupRules, channel_id: ChatId, verdict: Verdict | None) -> bool:
+    link = rules.link(channel_id)
+    return verdict is Verdict.PENDING and link is not None and accepts_pending(rules, link)
+
+
+def lacks(rules: GroupRules, link: ChannelLink, verdict: Verdict | None) -> bool:
+    """The member is known not to have joined the channel (a pending request to join it, unless
+    the group accepts that)."""
+    if verdict is Verdict.PENDING:
+        return not accepts_pending(rules, link)
+    return verdict is Verdict.NOT_MEMBER
+
+
+def joined(rules: GroupRules, link: ChannelLink, verdict: Verdict | None) -> bool:
+    """The member is known to have joined the channel (or asked to, if the group accepts it)."""
+    return verdict is Verdict.MEMBER or _accepted(rules, link.channel.id, verdict)
+
+
 def missing_links(rules: GroupRules, verdicts: Verdicts) -> tuple[ChannelLink, ...]:
     """The healthy links the member is known not to have joined.
 
@@ -40,7 +64,7 @@ def missing_links(rules: GroupRules, verdicts: Verdicts) -> tuple[ChannelLink, .
     missing = tuple(
         link
         for link in rules.links
-        if link.healthy and verdicts.get(link.channel.id) is Verdict.NOT_MEMBER
+        if link.healthy and lacks(rules, link, verdicts.get(link.channel.id))
     )
     if rules.settings.require is Require.ANY and len(missing) < len(rules.links):
         return ()
@@ -51,7 +75,11 @@ def joined_meanwhile(
     rules: GroupRules | None, missing: tuple[ChatId, ...], verdicts: Verdicts
 ) -> bool:
     """Whether a member found missing `missing` has since joined enough of them."""
-    joined = [verdicts.get(channel_id) is Verdict.MEMBER for channel_id in missing]
+    joined = [
+        verdicts.get(channel_id) is Verdict.MEMBER
+        or (rules is not None and _accepted(rules, channel_id, verdicts.get(channel_id)))
+        for channel_id in missing
+    ]
     if not joined:
         return False
     return any(joined) if rules and rules.settings.require is Require.ANY else all(joined)

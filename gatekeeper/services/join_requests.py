@@ -28,8 +28,10 @@ from gatekeeper.domain.limits import MESSAGE_MAX, clip
 from gatekeeper.domain.mentions import FSI, PDI
 from gatekeeper.domain.model import ChatId, GroupRules, MemberNote, UserId, Verdict
 from gatekeeper.observability.metrics import Metrics
+from gatekeeper.services.channel_requests import ChannelRequests
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import channel_names, notice_buttons
+from gatekeeper.services.pending_requests import PendingRequests
 from gatekeeper.services.ports import (
     ChatUnreachable,
     FloodWaited,
@@ -71,39 +73,38 @@ class JoinRequests:
         desk: JoinDesk,
         registry: Registry,
         membership: Membership,
+        pending: PendingRequests,
+        channels: ChannelRequests,
         clock: Clock,
         metrics: Metrics,
     ) -> None:
         self._desk = desk
         self._registry = registry
         self._membership = membership
+        self.pending = pending
+        self._channels = channels
         self._clock = clock
         self._metrics = metrics
-        self.pending: dict[tuple[ChatId, UserId], JoinRequest] = {}
-
-    async def load(self) -> None:
-        """The requests a previous run left pending (after storage is bound to the bot)."""
-        store = self._registry.storage.join_requests
-        for request in await store.all():
-            self.pending[(request.chat_id, request.user_id)] = request
-        self._registry.access_hashes.update(await store.access_hashes())
 
     async def on_request(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
         """Telegram says someone asks to join a chat the bot administers."""
         rules = self._registry.rules.get(request.chat_id)
-        if rules is None:  # not a group the bot guards: its admins decide
+        if rules is None and self._channels.concerns(request.chat_id):
+            await self._channels.on_request(request, access_hash=access_hash)
+            return
+        if rules is None:  # not a chat the bot guards or checks: its admins decide
             await self._queue(request)
             return
         key = (request.chat_id, request.user_id)
-        known = self.pending.get(key)
+        known = self.pending.get(*key)
         if known is not None and known.requested_at == request.requested_at:
             return  # the same request again (a catch-up after a restart, say)
-        await self._keep(request, access_hash=access_hash)
+        await self.pending.keep(request, access_hash=access_hash)
         try:
             verdicts = await self._verdicts(rules, request.user_id, fresh=False)
         except FloodWaited as error:
             waiting = await self._wait(request, f"Telegram asked me to wait: {error}")
-            await self._keep(await self._queue(waiting))
+            await self.pending.keep(await self._queue(waiting))
             return
         decision = decide(
             self._registry.rules.get(request.chat_id, rules), verdicts, self._note(key)
@@ -117,11 +118,11 @@ class JoinRequests:
         else:
             request = await self._wait(request, decision.reason or "the admins decide")
         # Asked first: a guard bot's answer may end the time in which it may write to them.
-        await self._keep(await self._queue(request))
+        await self.pending.keep(await self._queue(request))
 
     async def on_press(self, group_id: ChatId, user_id: UserId) -> JoinAnswer:
         """The requester pressed "I have joined" in the bot's private message."""
-        request = self.pending.get((group_id, user_id))
+        request = self.pending.get(group_id, user_id)
         rules = self._registry.rules.get(group_id)
         if request is None or rules is None:
             return JoinAnswer(Outcome.GONE)
@@ -141,19 +142,13 @@ class JoinRequests:
             return JoinAnswer(Outcome.ADMINS)
         return JoinAnswer(await self._approve(request))
 
-    def handled(self, chat_id: ChatId, user_id: UserId) -> bool:
-        """Whether a request the bot keeps was for this new member (approved elsewhere)."""
-        return (chat_id, user_id) in self.pending
-
-    async def forget(self, chat_id: ChatId, user_id: UserId) -> None:
-        if self.pending.pop((chat_id, user_id), None) is not None:
-            await self._registry.storage.join_requests.remove(chat_id, user_id)
-
     async def sweep(self) -> int:
-        """Decline the requests left unfinished for as long as their group's settings say."""
+        """Decline the requests left unfinished for as long as their group's settings say (and
+        forget requests to channels that the bot no longer believes pending)."""
+        await self._channels.sweep()
         now = self._clock.now()
         declined = 0
-        for request in list(self.pending.values()):
+        for request in self.pending.all():
             if not due_for_decline(self._registry.rules.get(request.chat_id), request, now):
                 continue
             try:
@@ -167,7 +162,7 @@ class JoinRequests:
                 declined += 1
                 self._metrics.decision("join_declined")
                 await self._audit("join_declined", request)
-            await self.forget(request.chat_id, request.user_id)
+            await self.pending.forget(request.chat_id, request.user_id)
         return declined
 
     async def _verdicts(
@@ -186,7 +181,7 @@ class JoinRequests:
             else:
                 await self._desk.approve(group_id, user_id)
         except RequestGone:
-            await self.forget(group_id, user_id)
+            await self.pending.forget(group_id, user_id)
             return Outcome.GONE
         except TooManyChats:
             log.info("join_approve_refused", group_id=group_id, user_id=user_id, reason="too many")
@@ -198,7 +193,7 @@ class JoinRequests:
             return Outcome.LATER
         self._metrics.decision("join_approved")
         await self._audit("join_approved", request)
-        await self.forget(group_id, user_id)
+        await self.pending.forget(group_id, user_id)
         return Outcome.APPROVED
 
     async def _ask(
@@ -215,7 +210,7 @@ class JoinRequests:
             return await self._wait(request, str(error))
         self._metrics.decision("join_asked")
         asked = replace(request, asked=True, problem=None)
-        await self._keep(asked)
+        await self.pending.keep(asked)
         return asked
 
     async def _wait(self, request: JoinRequest, reason: str) -> JoinRequest:
@@ -224,7 +219,7 @@ class JoinRequests:
             "join_request_waits", group_id=request.chat_id, user_id=request.user_id, reason=reason
         )
         waiting = replace(request, problem=reason)
-        await self._keep(waiting)
+        await self.pending.keep(waiting)
         return waiting
 
     async def _queue(self, request: JoinRequest) -> JoinRequest:
@@ -237,12 +232,6 @@ class JoinRequests:
         except (RequestGone, TooManyChats, FloodWaited) as error:
             log.warning("join_queue_failed", group_id=request.chat_id, reason=str(error))
         return replace(request, query_id=None)
-
-    async def _keep(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
-        await self._registry.storage.join_requests.save(request, access_hash=access_hash)
-        self.pending[(request.chat_id, request.user_id)] = request
-        if access_hash is not None:
-            self._registry.access_hashes[request.user_id] = access_hash
 
     async def _audit(self, action: str, request: JoinRequest) -> None:
         await self._registry.storage.audit.record(

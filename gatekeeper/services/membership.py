@@ -14,6 +14,7 @@ from gatekeeper.services.ports import ChatUnreachable, Telegram, UserUnreachable
 
 OnUnreachable = Callable[[ChatId, str], Awaitable[None]]
 OnReachable = Callable[[ChatId], Awaitable[None]]
+Requested = Callable[[ChatId, UserId], bool]  # asked to join the channel, pending
 
 UNRESOLVED_TTL = 60.0  # a user Telegram would say nothing about is not asked again before this
 UNRESOLVED_MAX = 10_000
@@ -30,6 +31,8 @@ class Membership:
         clock: Clock | None = None,
     ) -> None:
         self._clock: Clock = clock or SystemClock()
+        # Whether a user asked to join a channel and it is pending (the join requests know).
+        self.requested: Requested | None = None
         # Users whose membership could not be resolved (UserUnreachable), until when.
         self._unresolved: OrderedDict[tuple[ChatId, UserId], float] = OrderedDict()
         self._gateway = gateway
@@ -50,7 +53,7 @@ class Membership:
             if verdict is None:
                 self._metrics.cache_lookup("memory", False)
                 return None
-            verdicts[channel_id] = verdict
+            verdicts[channel_id] = self._or_pending(channel_id, user_id, verdict)
         self._metrics.memory_hits(len(verdicts))
         return verdicts
 
@@ -60,7 +63,15 @@ class Membership:
         """A verdict per channel; `fresh` skips the caches and asks Telegram."""
         ids = list(channel_ids)
         results = await asyncio.gather(*(self.verdict(c, user_id, fresh=fresh) for c in ids))
-        return dict(zip(ids, results, strict=True))
+        return {c: self._or_pending(c, user_id, v) for c, v in zip(ids, results, strict=True)}
+
+    def _or_pending(self, channel_id: ChatId, user_id: UserId, verdict: Verdict) -> Verdict:
+        """Not a member, but asked to join: the policy decides whether that is enough. (Never
+        cached: the request is the bot's own knowledge, kept with the requests.)"""
+        requested = self.requested
+        if verdict is Verdict.NOT_MEMBER and requested and requested(channel_id, user_id):
+            return Verdict.PENDING
+        return verdict
 
     async def verdict(self, channel_id: ChatId, user_id: UserId, *, fresh: bool = False) -> Verdict:
         if not fresh:

@@ -15,6 +15,7 @@ from gatekeeper.domain.join_requests import JoinAnswer, JoinRequest
 from gatekeeper.domain.rate_limits import Limiter
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.join_requests import JoinRequests
+from gatekeeper.services.pending_requests import PendingRequests
 from gatekeeper.telegram import join_texts
 from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.handlers import PRESSES_OVERALL, PRESSES_PER_USER, Handlers
@@ -28,12 +29,14 @@ class JoinHandlers:
     def __init__(
         self,
         requests: JoinRequests,
+        pending: PendingRequests,
         gateway: Gateway,
         metrics: Metrics,
         clock: Clock,
         library: Library | None = None,
     ) -> None:
         self._requests = requests
+        self._pending = pending
         self._library = library or Library()
         self._gateway = gateway
         self._metrics = metrics
@@ -84,11 +87,9 @@ class JoinHandlers:
         newcomer is checked like any other by the gate's own handler)."""
         chat_id = int(utils.get_peer_id(types.PeerChannel(update.channel_id)))
         user_id = int(update.user_id)
-        if (
-            self._requests.handled(chat_id, user_id)
-            and standing_of(update.new_participant).is_member
-        ):
-            await self._requests.forget(chat_id, user_id)
+        known = self._pending.get(chat_id, user_id) is not None
+        if known and standing_of(update.new_participant).is_member:
+            await self._pending.forget(chat_id, user_id)
 
     def forget_old(self) -> None:
         self._presses.forget_old(self._clock.now())

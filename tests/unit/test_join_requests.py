@@ -145,6 +145,8 @@ def test_the_notice_button_is_not_a_join_button() -> None:
     [
         (("decline", "1h"), GroupSettings(decline_after=3600)),
         (("decline", "off"), GroupSettings()),
+        (("pending", "accept"), GroupSettings(pending_accept=True)),
+        (("pending", "off"), GroupSettings()),
     ],
 )
 def test_join_request_settings_change(args: tuple[str, str], expected: GroupSettings) -> None:
@@ -157,6 +159,7 @@ def test_join_request_settings_change(args: tuple[str, str], expected: GroupSett
         (("decline", "soon"), "decline takes a duration"),
         (("decline", "30s"), "between 1m and 30d"),
         (("decline", "31d"), "between 1m and 30d"),
+        (("pending", "maybe"), "accept"),
     ],
 )
 def test_bad_join_request_settings_say_how_to_fix_them(args: tuple[str, str], says: str) -> None:
@@ -165,9 +168,10 @@ def test_bad_join_request_settings_say_how_to_fix_them(args: tuple[str, str], sa
 
 
 def test_settings_and_status_show_the_join_request_rules() -> None:
-    chosen = GroupSettings(decline_after=7200)
+    chosen = GroupSettings(decline_after=7200, pending_accept=True)
     shown = "\n".join(settings_lines(chosen))
     assert "declined after 2h" in shown and "/settings decline" in shown
+    assert "counts as joined" in shown and "/settings pending" in shown
     assert "declined: off" in status_line(GroupSettings())
     assert "declined: after 2h" in status_line(chosen)
 
