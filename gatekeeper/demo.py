@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from gatekeeper import demo_rules
 from gatekeeper.observability.logging import configure_logging
 from gatekeeper.sim import SimChat, SimMessage, SimUser
 from gatekeeper.sim.stage import Stage
@@ -137,6 +138,9 @@ async def _stories(stage: Stage) -> None:
     news.promote(stage.bot, by=carol)
     await stage.settle()
     chat.look()
+
+    await demo_rules.grace(stage, chat, scene)
+    await demo_rules.join_requests(stage, chat, scene)
 
     scene("Carol asks for the status, then turns protection off")
     await chat.says(carol, "/status")

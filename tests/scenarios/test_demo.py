@@ -16,6 +16,12 @@ async def test_the_demo_tells_the_whole_story(capsys: pytest.CaptureFixture[str]
     assert "-> Bob is muted" in out
     assert "-> Eve can write" in out
     assert "-> Bob can write, Dan can write" in out
+    assert "-> Finn is in the group and can write (within his grace)" in out
+    assert "-> Finn is in the group and is muted (the grace is over)" in out
+    assert "-> Gina is in the group and can write (approved at once)" in out
+    assert "(private, to Hank): 👋 To join" in out
+    assert "-> Hank is not in the group (the request waits)" in out
+    assert "-> Hank is in the group and can write" in out
     assert (
         "🛡 Защита включена" in out
         and "(alert to Farah, in her own language) هنوز نه: لطفاً در \u2068@news\u2069" in out
