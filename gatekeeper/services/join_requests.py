@@ -45,6 +45,7 @@ from gatekeeper.services.registry import Registry
 log = structlog.get_logger(__name__)
 
 WINDOW_OVER = "the 5 minutes Telegram gives a bot to write to a requester were over"
+APPROVAL_WAITS = "Telegram made the approval wait; I try again"
 
 
 def ask_text(title: str, decision: Decision, t: Texts = ENGLISH) -> str:
@@ -110,9 +111,14 @@ class JoinRequests:
             self._registry.rules.get(request.chat_id, rules), verdicts, self._note(key)
         )
         if guard_answer(decision) is GuardAnswer.APPROVE:
-            if await self._approve(request) in (Outcome.APPROVED, Outcome.GONE):
+            outcome = await self._approve(request)
+            if outcome in (Outcome.APPROVED, Outcome.GONE):
                 return
-            # Telegram would not let them in now: the request goes to the admins.
+            # Not now: the sweep tries again after a wait; else it is the admins'.
+            reason = (
+                APPROVAL_WAITS if outcome is Outcome.LATER else "Telegram would not let them in"
+            )
+            request = await self._wait(request, reason)
         elif decision.reply is Reply.ASK:
             request = await self._ask(request, rules, decision)
         else:
@@ -149,6 +155,9 @@ class JoinRequests:
         now = self._clock.now()
         declined = 0
         for request in self.pending.all():
+            if request.problem == APPROVAL_WAITS:
+                await self._retry(request)
+                continue
             if not due_for_decline(self._registry.rules.get(request.chat_id), request, now):
                 continue
             try:
@@ -164,6 +173,21 @@ class JoinRequests:
                 await self._audit("join_declined", request)
             await self.pending.forget(request.chat_id, request.user_id)
         return declined
+
+    async def _retry(self, request: JoinRequest) -> None:
+        """A subscriber's approval that Telegram made wait: decided again, approved if still so."""
+        rules = self._registry.rules.get(request.chat_id)
+        if rules is None:
+            return
+        try:
+            verdicts = await self._verdicts(rules, request.user_id, fresh=False)
+        except FloodWaited:
+            return
+        decision = decide(rules, verdicts, self._note((request.chat_id, request.user_id)))
+        if decision.reply is Reply.APPROVE:
+            await self._approve(request)
+        else:  # no longer subscribed: the admins', like any request the bot did not approve
+            await self._wait(request, decision.reason or "no longer subscribed")
 
     async def _verdicts(
         self, rules: GroupRules, user_id: UserId, *, fresh: bool

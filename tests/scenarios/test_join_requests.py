@@ -169,3 +169,20 @@ async def test_a_requester_in_too_many_chats_is_told_and_the_request_stays(stage
 
     assert "too many" in answer
     assert stage.group.join_requests() == [stage.bob.id]
+
+
+async def test_an_approval_telegram_makes_wait_is_made_once_the_wait_is_over(
+    stage: Stage,
+) -> None:
+    await guarded(stage)
+    stage.bob.join(stage.news)
+    stage.sim.faults.flood_wait("HideChatJoinRequestRequest", 120)
+
+    stage.bob.request_join(stage.group)
+    await stage.settle()
+    assert stage.group.join_requests() == [stage.bob.id], "Telegram said to wait"
+
+    await stage.pass_time(125)
+
+    assert stage.group.is_member(stage.bob) and stage.group.can_write(stage.bob)
+    assert stage.bob.private_messages_from(stage.bot) == [], "a subscriber is never asked"
