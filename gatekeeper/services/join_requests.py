@@ -100,7 +100,8 @@ class JoinRequests:
         known = self.pending.get(*key)
         if known is not None and known.requested_at == request.requested_at:
             return  # the same request again (a catch-up after a restart, say)
-        await self.pending.keep(request, access_hash=access_hash)
+        # Stored only if it is to wait: a subscriber's request costs the database nothing.
+        self.pending.remember_hash(request.user_id, access_hash)
         try:
             verdicts = await self._verdicts(rules, request.user_id, fresh=False)
         except FloodWaited as error:

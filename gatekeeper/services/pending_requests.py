@@ -33,11 +33,16 @@ class PendingRequests:
         request = self._by_key.get((chat_id, user_id))
         return request is not None and still_pending(request, self._clock.now())
 
-    async def keep(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
-        await self._registry.storage.join_requests.save(request, access_hash=access_hash)
-        self._by_key[(request.chat_id, request.user_id)] = request
+    def remember_hash(self, user_id: UserId, access_hash: int | None) -> None:
+        """How to name a requester to Telegram (stored with their request, if it is kept)."""
         if access_hash is not None:
-            self._registry.access_hashes[request.user_id] = access_hash
+            self._registry.access_hashes[user_id] = access_hash
+
+    async def keep(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
+        self.remember_hash(request.user_id, access_hash)
+        known = self._registry.access_hashes.get(request.user_id)
+        await self._registry.storage.join_requests.save(request, access_hash=known)
+        self._by_key[(request.chat_id, request.user_id)] = request
 
     async def forget(self, chat_id: ChatId, user_id: UserId) -> None:
         if self._by_key.pop((chat_id, user_id), None) is not None:
