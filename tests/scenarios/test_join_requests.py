@@ -186,3 +186,16 @@ async def test_an_approval_telegram_makes_wait_is_made_once_the_wait_is_over(
 
     assert stage.group.is_member(stage.bob) and stage.group.can_write(stage.bob)
     assert stage.bob.private_messages_from(stage.bot) == [], "a subscriber is never asked"
+
+
+async def test_a_known_subscriber_s_request_costs_one_call_to_telegram(stage: Stage) -> None:
+    await guarded(stage)
+    stage.bob.join(stage.news)  # the bot, the channel's admin, is told: it knows he is in
+    await stage.settle()
+    before = stage.sim.requests.copy()
+
+    stage.bob.request_join(stage.group)
+    await stage.settle()
+
+    assert dict(stage.sim.requests - before) == {"HideChatJoinRequestRequest": 1}
+    assert stage.group.is_member(stage.bob)
