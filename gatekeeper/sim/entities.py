@@ -86,7 +86,8 @@ def chat_tl(chat: ChatState, viewer_id: int | None = None) -> Any:
         username=chat.username,
         admin_rights=admin,
         banned_rights=banned,
-        participants_count=len(chat.members()),
+        # No participants_count: Telegram leaves the optional field out of the chats it
+        # attaches to answers and updates (channels.getFullChannel says how many).
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telethon.tl import functions, types
@@ -14,7 +15,7 @@ from gatekeeper.sim.entities import (
 )
 from gatekeeper.sim.errors import RpcFail
 from gatekeeper.sim.rpc import Call, handles
-from gatekeeper.sim.world import ADMIN_RIGHTS, BANNED_RIGHTS, Participant, Role
+from gatekeeper.sim.world import ADMIN_RIGHTS, BANNED_RIGHTS, ChatState, Participant, Role
 
 PAGE_MAX = 200
 BROADCAST_LIST_MAX = 200
@@ -79,12 +80,17 @@ def get_participant(call: Call) -> Any:
     return types.channels.ChannelParticipant(participant=tl, chats=chats, users=users)
 
 
+@functools.lru_cache(maxsize=1 << 20)
+def _words(first_name: str, last_name: str | None, username: str | None) -> tuple[str, ...]:
+    names = (first_name, last_name or "")
+    return (*(w for name in names for w in name.lower().split()), (username or "").lower())
+
+
 def _named(p: Participant, q: str, call: Call) -> bool:
     """Telegram's search by name: each word of `q` starts a word of the first name, last name
     or username."""
     user = call.world.users[p.user_id]
-    names = (user.first_name, user.last_name or "")
-    words = [w for name in names for w in name.lower().split()] + [(user.username or "").lower()]
+    words = _words(user.first_name, user.last_name, user.username)
     return all(any(w.startswith(part) for w in words) for part in q.lower().split())
 
 
@@ -110,18 +116,62 @@ def _matches(p: Participant, flt: Any, call: Call) -> bool:
 _CAPPED = (types.ChannelParticipantsRecent, types.ChannelParticipantsSearch)
 
 
+# The last listing of each (chat, filter): paging through it (offset > 0) reuses it as long as
+# the chat has as many participants and each record on the page is the one listed. The sim's
+# own speed only: a 200,000-member group is listed in some 1,500 pages.
+_Listing = tuple[int, list[Participant]]
+_LISTINGS: dict[tuple[int, str, str], _Listing] = {}
+
+
+def _narrower(chat: ChatState, flt: Any) -> list[Participant] | None:
+    """A search for "ab" picks among what the search for "a" (and that, among what Recent)
+    matched, when that listing is of the chat as it is."""
+    q = str(getattr(flt, "q", "") or "")
+    if not isinstance(flt, types.ChannelParticipantsSearch) or not q or " " in q:
+        return None
+    parent = (
+        (chat.id, "ChannelParticipantsSearch", q[:-1])
+        if len(q) > 1
+        else (chat.id, "ChannelParticipantsRecent", "")
+    )
+    known = _LISTINGS.get(parent)
+    return known[1] if known is not None and known[0] == len(chat.participants) else None
+
+
+def _listing(call: Call, chat: ChatState, flt: Any, offset: int, end: int) -> list[Participant]:
+    key = (chat.id, type(flt).__name__, str(getattr(flt, "q", "") or ""))
+    known = _LISTINGS.get(key)
+    if offset > 0 and known is not None and known[0] == len(chat.participants):
+        page = known[1][offset:end]
+        if all(chat.participants.get(p.user_id) is p for p in page):
+            return known[1]
+    among = _narrower(chat, flt)
+    derived = among is not None
+    if among is None:
+        among = sorted(chat.participants.values(), key=lambda p: p.date, reverse=True)
+    matched = [p for p in among if _matches(p, flt, call)]
+    page = matched[offset:end]
+    if derived and not all(chat.participants.get(p.user_id) is p for p in page):
+        newest = sorted(chat.participants.values(), key=lambda p: p.date, reverse=True)
+        matched = [p for p in newest if _matches(p, flt, call)]
+    _LISTINGS[key] = (len(chat.participants), matched)
+    if len(_LISTINGS) > 64:
+        del _LISTINGS[next(iter(_LISTINGS))]
+    return matched
+
+
 @handles(functions.channels.GetParticipantsRequest)
 def get_participants(call: Call) -> Any:
     """Newest first; Recent and Search stop at Telegram's caps (about 200 subscribers of a
     broadcast channel, 10,000 members of a supergroup), whatever the offset."""
     req = call.request
     chat = _visible_participant_list(call, req.channel)
-    newest = sorted(chat.participants.values(), key=lambda p: p.date, reverse=True)
-    matched = [p for p in newest if _matches(p, req.filter, call)]
+    offset = max(req.offset, 0)
+    end = offset + max(0, min(req.limit, PAGE_MAX))
+    matched = _listing(call, chat, req.filter, offset, end)
     capped = isinstance(req.filter, _CAPPED)
     cap = BROADCAST_LIST_MAX if chat.broadcast and capped else SUPERGROUP_LIST_MAX
-    listable = matched[:cap]
-    page = listable[max(req.offset, 0) : max(req.offset, 0) + max(0, min(req.limit, PAGE_MAX))]
+    page = matched[:cap][offset:end]
     parts = [participant_tl(p, call.bot_id) for p in page]
     users, chats = entities_for(call.world, parts, call.bot_id)
     return types.channels.ChannelParticipants(

@@ -82,3 +82,30 @@ async def test_a_flood_limit_turns_away_calls_of_one_type_until_its_window_frees
     world.sim.time_passed(30)
     await client(ask)
     assert world.sim.faults.flood_waits == 1
+
+
+async def test_paging_sees_a_member_kicked_between_two_pages(
+    world: World, client: TelegramClient
+) -> None:
+    for i in range(450):
+        person = world.sim.create_user(f"Member{i}")
+        world.group.state.participants[person.id] = Participant(person.id, Role.MEMBER, i)
+    first = await client(_page(world, types.ChannelParticipantsRecent()))
+    last = await client(_page(world, types.ChannelParticipantsRecent(), offset=400))
+    gone = world.sim.user(last.participants[0].user_id)
+    world.carol.kick(world.group, gone)
+
+    again = await client(_page(world, types.ChannelParticipantsRecent(), offset=400))
+    assert gone.id not in {p.user_id for p in again.participants}
+    assert len(first.participants) == 200 and again.count == last.count - 1
+
+
+async def test_a_longer_search_finds_what_a_fresh_one_would(
+    world: World, client: TelegramClient
+) -> None:
+    for name in ("Zed", "Zelda", "Zoe", "Ozzy", "Zed Ann"):
+        world.sim.create_user(name).join(world.group)
+    await client(_page(world, types.ChannelParticipantsSearch("z")))  # lists "z" first
+    found = await client(_page(world, types.ChannelParticipantsSearch("ze")))
+    names = {world.sim.world.users[p.user_id].first_name for p in found.participants}
+    assert names == {"Zed", "Zelda", "Zed Ann"}
