@@ -122,8 +122,6 @@ class Warmups:
         if current is not None and current.active:
             self._start(group_id)
             return current
-        await self._registry.storage.warmups.forget_members(group_id)
-        self._registry.listed.listing(group_id)
         progress = warmup.requested(group_id, reason, self._clock.now(), self._tools.limits.start)
         self._cancelled.discard(group_id)
         await self._save(progress)
@@ -186,9 +184,10 @@ class Warmups:
         try:
             if progress is None:
                 return
-            if progress.state is not WarmupState.REQUESTED and not self._registry.listed.has(
-                group_id
-            ):
+            if progress.state is WarmupState.REQUESTED:  # a new run lists the group afresh
+                await self._registry.storage.warmups.forget_members(group_id)
+                self._registry.listed.listing(group_id)
+            elif not self._registry.listed.has(group_id):
                 await self._reload_listing(progress)
             with warmup_priority():
                 await self._go(Run(self._tools, progress))

@@ -51,11 +51,22 @@ async def test_warm_names_an_unknown_group_in_one_line(
         await stage.stop()
 
 
-async def test_warm_says_when_no_bot_picks_the_request_up(
+async def test_a_request_no_bot_picked_up_runs_at_the_next_start_from_a_fresh_listing(
     tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stage = Stage(sqlite_url, session=tmp_path / "bot.session")
-    await guarded(stage)
-    await stage.stop()  # nobody runs the bot now
-    code = await warm(stage.settings(), str(stage.group.peer_id), poll=0.01, pick_up=0.05)
-    assert code == 3 and "no running bot picked the request up" in capsys.readouterr().err
+    stage = Stage(sqlite_url, session=tmp_path / "bot.session", warmup_rate=1_000.0)
+    try:
+        await guarded(stage)
+        stage.carol.send_anonymously(stage.group, "/verify")  # an earlier warm-up
+        await stage.settle()
+        await stage.stop()  # nobody runs the bot now
+        code = await warm(stage.settings(), str(stage.group.peer_id), poll=0.01, pick_up=0.05)
+        assert code == 3 and "no running bot picked the request up" in capsys.readouterr().err
+
+        app = await stage.start()  # the request waits in the database
+        progress = app.warmup.progress(stage.group.peer_id)
+        assert progress is not None and progress.state.value == "done"
+        assert str(progress.reason) == "cli"
+        assert (progress.total, progress.verified) == (3, 3), "carol, the bot and alice, once"
+    finally:
+        await stage.stop()
