@@ -199,7 +199,7 @@ class Warmups:
         try:
             progress = await run.run()
         except FloodWaited as error:
-            await self._save(run.paused(error.seconds))
+            await self._save(run.paused(error.method, error.seconds))
             log.info("warmup_waiting", group_id=group_id, seconds=error.seconds)
             return
         except ChatUnreachable as error:

@@ -209,9 +209,12 @@ class Run:
             self.progress, rate=rate.per_second, rate_changed_at=rate.changed_at
         )
 
-    def paused(self, seconds: float) -> WarmupProgress:
-        """Telegram asked to wait `seconds`: slower, and waiting until then."""
-        self._slow_down(seconds)
+    def paused(self, method: str, seconds: float) -> WarmupProgress:
+        """Telegram asked to wait `seconds` before the next `method`: waiting until then, and
+        slower if it was a check (flood waits are per request type: a wait on listing pages
+        says nothing about the checks' rate)."""
+        if method == CHECK:
+            self._slow_down(seconds)
         self.progress = replace(
             self.progress, state=WarmupState.WAITING, resume_at=self._t.clock.now() + seconds
         )

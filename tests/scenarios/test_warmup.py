@@ -85,6 +85,7 @@ async def test_a_warm_up_cut_short_by_a_crash_resumes_where_it_stopped(warm: Sta
     progress = app.warmup.progress(warm.group.peer_id)
     assert progress is not None and progress.state is WarmupState.DONE
     assert (progress.verified, progress.not_subscribed) == (progress.total, len(outs))
+    assert progress.rate < RATE, "slower after the flood waits on checks"
     assert progress.total == paused.total and progress.queries_done == paused.queries_done
     assert progress.started_at == paused.started_at, "the same warm-up, not one from zero"
     assert warm.sim.faults.flood_waits >= 1
@@ -156,3 +157,23 @@ async def test_verify_is_for_admins_and_can_be_cancelled(stage: Stage) -> None:
     cancelled = app.warmup.progress(stage.group.peer_id)
     assert cancelled is not None and cancelled.state is WarmupState.CANCELLED
     assert cancelled.verified == waiting.verified, "a cancelled warm-up does not go on"
+
+
+async def test_a_flood_wait_on_listing_pauses_the_warm_up_but_does_not_slow_its_checks(
+    warm: Stage,
+) -> None:
+    cast(warm, subscribed=2, unsubscribed=2)
+    await guarded(warm, members=())
+    await warm.pass_time(301)  # what the first warm-up learnt has expired
+    warm.sim.faults.flood_limit("GetParticipantsRequest", calls=1, per_seconds=30)
+    warm.carol.send_anonymously(warm.group, "/verify")  # lists the group, then the channel
+    await warm.settle()
+    app = warm.app
+    assert app is not None
+    waiting = app.warmup.progress(warm.group.peer_id)
+    assert waiting is not None and waiting.state is WarmupState.WAITING
+    assert waiting.rate == RATE
+
+    await warm.pass_time(31)
+    done = app.warmup.progress(warm.group.peer_id)
+    assert done is not None and done.state is WarmupState.DONE and done.rate == RATE
