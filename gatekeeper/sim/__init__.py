@@ -47,7 +47,14 @@ carry no inviter (the layer has no such field); the bot's own ``ChannelParticipa
 Text messages carry the entities Telegram detects (``gatekeeper.sim.text_entities``), with
 UTF-16 offsets: MessageEntityBotCommand (``/cmd``, ``/cmd@bot`` anywhere), MessageEntityMention
 (``@name``, 4-32 characters) and MessageEntityUrl (``http(s)://...``, bare ``t.me/...``). No
-hashtags, e-mails or bare domains; entities a client sends (formatting) are not kept.
+hashtags, e-mails or bare domains; of the entities a client sends only text links
+(MessageEntityTextUrl, HTML ``<a href>``) are kept, in ``msg.links``; other formatting is not.
+
+Forum topics (``gatekeeper.sim.topics``): ``group.enable_topics(by=carol)``; ``books =
+group.create_topic("Books", by=carol)`` posts MessageActionTopicCreate (its id is the topic's);
+``alice.send(group, "hi", reply_to=books)`` writes in it (MessageReplyHeader forum_topic=True);
+a reply to any message in a topic lands in that topic, anything else in General;
+``msg.topic`` (None: General) and ``group.topic_messages(books)`` ask where things landed.
 
 Changing a chat (``updateChannel`` to the chat's bots, with the new entity bundled)::
 

@@ -10,6 +10,7 @@ from gatekeeper.sim.chat_settings import ChatSettings
 from gatekeeper.sim.entities import chat_tl, user_tl
 from gatekeeper.sim.errors import SimRefused
 from gatekeeper.sim.membership import Membership
+from gatekeeper.sim.topics import Topics
 from gatekeeper.sim.world import (
     ADMIN_RIGHTS,
     BANNED_RIGHTS,
@@ -181,7 +182,7 @@ class SimUser(Membership):
         self.restrict(chat, user)
 
 
-class SimChat(ChatSettings):
+class SimChat(ChatSettings, Topics):
     """A supergroup (``broadcast`` False) or a broadcast channel."""
 
     def __init__(self, sim: SimTelegram, state: ChatState) -> None:

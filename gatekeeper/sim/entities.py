@@ -82,6 +82,7 @@ def chat_tl(chat: ChatState, viewer_id: int | None = None) -> Any:
         megagroup=not chat.broadcast,
         has_link=chat.linked_chat_id is not None,
         join_to_send=chat.join_to_send or None,
+        forum=chat.forum or None,
         access_hash=chat.access_hash,
         username=chat.username,
         admin_rights=admin,
@@ -180,7 +181,12 @@ def message_tl(msg: SimMessage, viewer_id: int | None = None) -> Any:
         from_id = types.PeerChannel(msg.sender_chat_id)
     out = viewer_id is not None and msg.sender_user_id == viewer_id
     reply = None
-    if msg.reply_to:
+    if msg.reply_to and msg.topic is not None:  # in a forum topic
+        top = msg.topic if msg.reply_to != msg.topic else None
+        reply = types.MessageReplyHeader(
+            forum_topic=True, reply_to_msg_id=msg.reply_to, reply_to_top_id=top
+        )
+    elif msg.reply_to:
         reply = types.MessageReplyHeader(
             reply_to_msg_id=msg.reply_to, reply_to_top_id=msg.thread_top
         )
@@ -207,7 +213,7 @@ def message_tl(msg: SimMessage, viewer_id: int | None = None) -> Any:
         peer_id=peer,
         date=to_datetime(msg.date),
         message=msg.text,
-        entities=detect_entities(msg.text) or None,
+        entities=sorted(detect_entities(msg.text) + msg.links, key=lambda e: e.offset) or None,
         out=out,
         post=msg.post,
         from_id=from_id,

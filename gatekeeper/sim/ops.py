@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from telethon.tl import types
 
 from gatekeeper.sim.entities import message_tl, participant_tl, to_datetime
+from gatekeeper.sim.topics import topic_of
 from gatekeeper.sim.updates import UpdateFactory, UpdateHub
 from gatekeeper.sim.world import CallbackQuery, ChatState, Participant, Role, SimMessage, World
 
@@ -227,6 +228,7 @@ class Ops:
         chat.next_msg_id += 1
         msg.chat_id = chat.id
         msg.post = chat.broadcast
+        msg.topic = topic_of(chat, msg.reply_to)
         chat.messages[msg.id] = msg
 
         def make(pts: int, count: int) -> UpdateFactory:

@@ -81,11 +81,17 @@ def send_message(call: Call) -> Any:
         sender_user_id=bot,
         reply_to=_reply_to(req),
         buttons=buttons,
+        links=_links(req.entities),
     )
     root = call.ops.thread_root(chat, msg.reply_to)
     msg.thread_top = root if root != msg.reply_to else None
     factory = call.ops.post(chat, msg, skip_bot=bot)
     return call.updates([types.UpdateMessageID(id=msg.id, random_id=req.random_id), factory(bot)])
+
+
+def _links(entities: Any) -> list[Any]:
+    """Text links the sender marked up (HTML <a href>): Telegram keeps them with the text."""
+    return [e for e in entities or () if isinstance(e, types.MessageEntityTextUrl)]
 
 
 def _private_message(call: Call, user_id: int, msg_id: int) -> SimMessage:

@@ -123,6 +123,8 @@ class SimMessage:
     media: str | None = None  # "photo", "document", ... or None
     reply_to: int | None = None
     thread_top: int | None = None  # a reply deeper in a post's comments: the post's forward
+    topic: int | None = None  # in a forum: the topic's id (None: General)
+    links: list[Any] = field(default_factory=list)  # MessageEntityTextUrl the sender gave
     buttons: list[list[SimButton]] = field(default_factory=list)
     action: Any = None  # a Telethon MessageAction* for service messages
     out_from_bot: int | None = None  # private chats: set when the bot sent it
@@ -170,6 +172,7 @@ class ChatState:
     revoked_invites: set[str] = field(default_factory=set)
     join_to_send: bool = False  # discussion group: only members may comment (toggleJoinToSend)
     join_requests: dict[int, int] = field(default_factory=dict)  # user id -> date
+    forum: bool = False  # topics enabled (gatekeeper.sim.topics)
     guard_bot_id: int | None = None  # the bot that answers join requests first (guard bot)
 
     def role(self, user_id: int) -> Role:
