@@ -28,15 +28,19 @@ from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.grace import GraceEnds
 from gatekeeper.services.join_requests import JoinRequests
+from gatekeeper.services.journal import Journal
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.listed import ListedStandings
 from gatekeeper.services.membership import Membership
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.observer import Observer
+from gatekeeper.services.panel import Panel
 from gatekeeper.services.postponed import PostponedWork
 from gatekeeper.services.presence import Presence
 from gatekeeper.services.reconcile import Reconciler
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.removals import Removals
+from gatekeeper.services.self_help import SelfHelp
 from gatekeeper.services.warmup import Warmups
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
@@ -47,6 +51,7 @@ from gatekeeper.telegram.join_desk import JoinDeskGateway
 from gatekeeper.telegram.join_handlers import JoinHandlers
 from gatekeeper.telegram.listing import Lister
 from gatekeeper.telegram.pacing import Pacer, background
+from gatekeeper.telegram.private import PrivateChat
 from gatekeeper.telegram.texts import command_menus
 
 log = structlog.get_logger(__name__)
@@ -79,6 +84,7 @@ class App:
     joins: JoinRequests
     join_handlers: JoinHandlers
     warmup: Warmups
+    journal: Journal
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
@@ -144,7 +150,7 @@ class App:
         kept = await self.enforcer.queue.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
         self.reconciler.bot_id = self.warmup.bot_id = bot_id
-        self.handlers.me_username = me.username
+        self.handlers.me_username = self.notices.bot_username = me.username
         await self._load_admins()
         self._resume()
         for lang_code, commands in command_menus(self.registry.library):
@@ -218,6 +224,7 @@ class App:
             ("grace", self.grace.sweep()),
             ("join_requests", self.joins.sweep()),
             ("warmup", self.warmup.run_due()),
+            ("log channel", self.journal.sweep()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -354,10 +361,14 @@ def build(
     queue = PostponedWork(
         storage.postponed, clock, metrics, gateway.access_hash, registry.access_hashes
     )
-    enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache, queue)
+    observer = Observer(storage.audit, clock)
+    enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache, queue, observer)
     gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)
     app_tasks: list[App] = []
-    admin = Admin(gateway, registry, gate, clock, lambda work: app_tasks[0].spawn(work))
+    journal = Journal(gateway, registry, notices)
+    admin = Admin(
+        gateway, registry, gate, clock, lambda w: app_tasks[0].spawn(w), observer, journal
+    )
     presence = Presence(
         registry, notices, metrics, clock, gate.recheck_muted, lambda w: app_tasks[0].spawn(w)
     )
@@ -393,6 +404,15 @@ def build(
         metrics=metrics,
         clock=clock,
         concurrency=settings.concurrency,
+        private=PrivateChat(
+            gateway,
+            SelfHelp(registry, gate),
+            Panel(gateway, registry, admin, clock),
+            metrics,
+            clock,
+            lambda: app_tasks[0].handlers.me_username,
+            registry,
+        ),
     )
     desk = JoinDeskGateway(client, pacer, registry.access_hashes)
     pending = pending_requests.PendingRequests(registry, clock)
@@ -422,6 +442,7 @@ def build(
         joins=joins,
         join_handlers=join_handlers,
         warmup=warmups,
+        journal=journal,
         redis=redis,
     )
     app_tasks.append(app)

@@ -11,7 +11,7 @@ from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP
 
 COMMANDS = (
     *("start", "help", "protect", "unlink", "unprotect", "status", "settings"),
-    *("allow", "disallow", "allowed", "verify"),
+    *("allow", "disallow", "allowed", "verify", "logchannel"),
 )
 # The menu Telegram shows for the bot (bots.setBotCommands): name and what it does.
 BOT_COMMANDS = (
@@ -24,6 +24,7 @@ BOT_COMMANDS = (
     ("disallow", N_("End a member's exception")),
     ("allowed", N_("List the members exempted")),
     ("verify", N_("Check every member now; /verify cancel stops it")),
+    ("logchannel", N_("Log what I do to a channel: /logchannel @channel|off")),
     ("help", N_("How to set me up")),
 )
 

@@ -56,3 +56,16 @@ class ChannelMembershipChanged:
     @property
     def left(self) -> bool:
         return self.was_member and not self.is_member
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who gave a command or pressed a setting: a person, or an anonymous admin (no id)."""
+
+    user_id: UserId | None
+    name: str
+
+    @property
+    def detail(self) -> dict[str, object]:
+        """As the audit trail keeps it: an id, never a name."""
+        return {"by_id": self.user_id}

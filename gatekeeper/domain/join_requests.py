@@ -104,6 +104,8 @@ def _leaving(rules: GroupRules | None) -> Decision | None:
         return Decision(Reply.LEAVE, reason="the group is not protected")
     if not rules.acting:
         return Decision(Reply.LEAVE, reason="I lack the admin rights I need in the group")
+    if rules.observing:
+        return Decision(Reply.LEAVE, reason="observe mode: I act on nobody")
     return None
 
 
@@ -157,7 +159,7 @@ def still_pending(request: JoinRequest, now: float) -> bool:
 
 def due_for_decline(rules: GroupRules | None, request: JoinRequest, now: float) -> bool:
     """A request left unfinished for the group's `decline` time is declined (if it says so)."""
-    if rules is None or not rules.enforced or not rules.acting:
+    if rules is None or not rules.enforced or not rules.acting or rules.observing:
         return False
     after = rules.settings.decline_after
     return after is not None and now - request.requested_at >= after

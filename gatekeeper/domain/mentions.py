@@ -21,6 +21,13 @@ def isolated(name: str, fallback: str = "Hello") -> str:
     return html.escape(FSI + plain + PDI, quote=False)
 
 
+def isolated_plain(name: str, fallback: str = "Hello") -> str:
+    """A name that cannot reorder the text around it (a right-to-left name, or one with
+    direction controls or line breaks of its own), for plain text."""
+    plain = " ".join(name.translate(_BIDI_CONTROLS).split())[:NAME_MAX] or fallback
+    return FSI + plain + PDI
+
+
 def mention(user_id: int, name: str | None, fallback: str = "Hello") -> str:
     """An HTML mention of a user that notifies them, whatever their name holds."""
     return f'<a href="tg://user?id={int(user_id)}">{isolated(name or "", fallback)}</a>'

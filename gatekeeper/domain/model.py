@@ -55,6 +55,13 @@ class OnLeave(StrEnum):
     NEXT_MESSAGE = "next-message"  # quietly: when they next speak
 
 
+class Mode(StrEnum):
+    """Whether the bot acts in a group, or only watches and counts what it would have done."""
+
+    ENFORCE = "enforce"
+    OBSERVE = "observe"  # decides as usual, acts on nobody (a risk-free trial)
+
+
 class GraceMode(StrEnum):
     """When a newcomer's grace period is over: muted then (strict) or when they write."""
 
@@ -93,6 +100,7 @@ class GroupSettings:
     sweep: Sweep = Sweep.OFF  # what a warm-up does with the unsubscribed it finds
     language: str | None = None  # None: not chosen yet (English; /protect sets the admin's)
     notice_text: str | None = None  # the group's own notice (placeholders); None: the standard
+    mode: Mode = Mode.ENFORCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +158,12 @@ class GroupRules:
     links: tuple[ChannelLink, ...] = ()
     linked_channel_id: ChatId | None = None  # the channel whose discussion group this is
     bot_state: BotState = BotState.OK
+    log_channel_id: ChatId | None = None  # where a line for each action goes (/logchannel)
+
+    @property
+    def observing(self) -> bool:
+        """Observe-only mode: nothing is done to members, what would have been is counted."""
+        return self.settings.mode is Mode.OBSERVE
 
     @property
     def acting(self) -> bool:

@@ -86,8 +86,9 @@ def joined_meanwhile(
 
 
 def due_for_removal(rules: GroupRules | None, restriction: Restriction, now: float) -> bool:
-    """A member the bot has kept muted for the group's `kick` time is removed (may come back)."""
-    if rules is None or not rules.enforced or rules.settings.kick_after is None:
+    """A member the bot has kept muted for the group's `kick` time is removed (may come back);
+    never while the group is in observe mode."""
+    if rules is None or not rules.enforced or rules.observing or rules.settings.kick_after is None:
         return False
     return now - restriction.imposed_at >= rules.settings.kick_after
 

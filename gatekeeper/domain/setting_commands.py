@@ -20,6 +20,7 @@ from gatekeeper.domain.model import (
     MIN_NOTICE_TTL,
     GraceMode,
     GroupSettings,
+    Mode,
     OnLeave,
     OnViolation,
     Require,
@@ -48,6 +49,7 @@ SETTINGS_USAGE = N_(
     "Usage: /settings action delete|mute|delete-only, /settings require all|any, "
     "/settings warn 2|off, /settings on-leave now|next-message, /settings kick 24h|off, "
     "/settings grace 10m|off|strict|lenient, /settings sweep mute|off, {join}, "
+    "/settings mode observe|enforce, "
     "/settings language {languages}, /settings notice-text <text>|reset, "
     "or /settings notice <seconds, or e.g. 2m, 1h>"
 )
@@ -118,6 +120,13 @@ def apply_setting(settings: GroupSettings, args: tuple[str, ...]) -> GroupSettin
     joining = apply_join_setting(settings, key, value)
     if joining is not None:
         return joining
+    if key == "mode":
+        if value not in ("observe", "enforce"):
+            raise CommandError(
+                "mode must be observe (I act on nobody and count what I would have done) "
+                "or enforce (I guard the group)"
+            )
+        return replace(settings, mode=Mode(value))
     raise _usage()
 
 
@@ -191,6 +200,8 @@ def status_line(settings: GroupSettings, t: Texts = ENGLISH) -> str:
 def settings_lines(settings: GroupSettings, t: Texts = ENGLISH) -> list[str]:
     """What /settings shows: each setting, with how to change it."""
     return [
+        t.tr("• mode: {value}", value=_mode_words(settings, t))
+        + "  (/settings mode observe|enforce)",
         t.tr("• members must join: {value}", value=rule_words(settings, t))
         + "  (/settings require all|any)",
         t.tr(
@@ -221,3 +232,32 @@ def settings_lines(settings: GroupSettings, t: Texts = ENGLISH) -> list[str]:
         t.tr("• a warm-up (/verify) {value}", value=_sweep_words(settings, t))
         + "  (/settings sweep mute|off)",
     ]
+
+
+def _mode_words(settings: GroupSettings, t: Texts) -> str:
+    if settings.mode is Mode.OBSERVE:
+        return t.tr("observe: I act on nobody, I count what I would have done")
+    return t.tr("enforce: I guard the group")
+
+
+def mode_change(before: GroupSettings, after: GroupSettings, t: Texts = ENGLISH) -> list[str]:
+    """What an admin is told when the mode changes."""
+    if before.mode is after.mode:
+        return []
+    if after.mode is Mode.OBSERVE:
+        return [
+            t.tr(
+                "👁 Observe mode: from now on I act on nobody (no deletion, no mute, no notice) "
+                "and count whom I would have muted (/status). Members I muted before stay muted "
+                "until they join."
+            )
+        ]
+    return [
+        t.tr(
+            "🛡 Enforcing from now on. Members who wrote while I only watched meet the gate when "
+            "they next write: nobody is muted for the past."
+        )
+    ]
+
+
+say_duration = _say  # for the panel's buttons

@@ -9,11 +9,17 @@ import structlog
 
 from gatekeeper.clock import Clock
 from gatekeeper.domain.commands import ChannelRef, CommandError, parse_channel_refs
+from gatekeeper.domain.events import Actor
 from gatekeeper.domain.i18n import N_, Known, Name, Texts, language_of
 from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules
+from gatekeeper.domain.setting_commands import mode_change
 from gatekeeper.services.exceptions import Exceptions
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.group_settings import change_settings
+from gatekeeper.services.journal import Journal
+from gatekeeper.services.log_channel import LogChannel
+from gatekeeper.services.lookup import look_up
+from gatekeeper.services.observer import Observer
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.status import status_report
@@ -45,6 +51,8 @@ class Admin:
         gate: Gate,
         clock: Clock,
         spawn: Spawn,
+        observer: Observer,
+        journal: Journal,
     ) -> None:
         self._gateway = gateway
         self._registry = registry
@@ -55,6 +63,8 @@ class Admin:
         self.bot_id = 0
         self.exceptions = Exceptions(gateway, registry, gate, clock)
         self.warmups: Warmups | None = None  # /verify; /protect starts a warm-up
+        self._observer = observer
+        self.log_channel = LogChannel(gateway, registry, journal, clock)
 
     async def refresh_group(self, group_id: ChatId, title: str) -> GroupRules:
         """Record the group, its linked channel and its admins."""
@@ -92,7 +102,13 @@ class Admin:
         return linked
 
     async def protect(
-        self, group_id: ChatId, title: str, args: tuple[str, ...], *, language: str | None = None
+        self,
+        group_id: ChatId,
+        title: str,
+        args: tuple[str, ...],
+        *,
+        language: str | None = None,
+        by: Actor | None = None,
     ) -> str:
         """`language`: the protecting admin's, the group's own until /settings language."""
         t = self._texts(group_id, language)
@@ -148,7 +164,10 @@ class Admin:
         if linked:
             await self._registry.storage.groups.set_protected(group_id, True)
             await self._registry.storage.audit.record(
-                "protect", at=self._clock.now(), group_id=group_id, detail={"channels": linked}
+                "protect",
+                at=self._clock.now(),
+                group_id=group_id,
+                detail={**_who(by), "channels": linked},
             )
             if self.warmups is not None:
                 self.warmups.protected(group_id)
@@ -166,22 +185,7 @@ class Admin:
     async def _validate(
         self, group_id: ChatId, ref: ChannelRef
     ) -> tuple[Channel, CommandError | None]:
-        if ref.invite_hash is not None:
-            raise CommandError(
-                "{channel}: I cannot open invite links; send the channel's numeric id "
-                "(forward a post to @userinfobot to see it) or its @username",
-                channel=Name(ref.text),
-            )
-        target: int | str = ref.channel_id if ref.channel_id is not None else f"@{ref.username}"
-        try:
-            info = await self._gateway.chat_info(target)
-        except ChatUnreachable as error:
-            raise CommandError(
-                "{channel}: {reason}. Check the name; if the channel is private, "
-                "add me to it as an admin first",
-                channel=Name(ref.text),
-                reason=Known(str(error)),
-            ) from None
+        info = await look_up(self._gateway, ref)
         if info.id == group_id:
             raise CommandError(
                 "{channel}: that is this group itself; name the channel members must join",
@@ -215,7 +219,7 @@ class Admin:
                 )
         return Channel(info.id, info.title, info.username, invite), warning
 
-    async def unlink(self, group_id: ChatId, args: tuple[str, ...]) -> str:
+    async def unlink(self, group_id: ChatId, args: tuple[str, ...], by: Actor | None = None) -> str:
         t = self._registry.texts(group_id)
         rules = self._registry.rules.get(group_id)
         if rules is None or not rules.links:
@@ -243,6 +247,12 @@ class Admin:
                 )
                 continue
             await self._registry.storage.groups.unlink(group_id, link.channel.id)
+            await self._registry.storage.audit.record(
+                "unlink",
+                at=self._clock.now(),
+                group_id=group_id,
+                detail={**_who(by), "channel_id": link.channel.id, "label": link.channel.label},
+            )
             lines.append(t.tr("Unlinked {channel}.", channel=t.name(link.channel.label)))
         rules = await self._registry.refresh(group_id) or rules
         if not rules.links:
@@ -250,7 +260,7 @@ class Admin:
         self._spawn(self._gate.recheck_muted(group_id))
         return "\n".join(lines)
 
-    async def unprotect(self, group_id: ChatId) -> str:
+    async def unprotect(self, group_id: ChatId, by: Actor | None = None) -> str:
         t = self._registry.texts(group_id)
         rules = self._registry.rules.get(group_id)
         if rules is None or not rules.protected:
@@ -258,7 +268,7 @@ class Admin:
         await self._registry.storage.groups.set_protected(group_id, False)
         await self._registry.refresh(group_id)
         await self._registry.storage.audit.record(
-            "unprotect", at=self._clock.now(), group_id=group_id
+            "unprotect", at=self._clock.now(), group_id=group_id, detail=_who(by)
         )
         muted = len(self._registry.restrictions_in(group_id))
         if not muted:
@@ -271,14 +281,33 @@ class Admin:
         )
 
     async def status(self, group_id: ChatId) -> str:
-        return await status_report(self._gateway, self._registry, self.bot_id, group_id)
+        return await status_report(
+            self._gateway, self._registry, self.bot_id, group_id, self._observer
+        )
 
     async def settings(
-        self, group_id: ChatId, title: str, args: tuple[str, ...], text: str = ""
+        self,
+        group_id: ChatId,
+        title: str,
+        args: tuple[str, ...],
+        text: str = "",
+        by: Actor | None = None,
     ) -> str:
         """`/settings ...`; `text` is the whole command as typed (a notice text keeps its lines)."""
         rules = self._registry.rules.get(group_id) or await self.refresh_group(group_id, title)
-        return await change_settings(self._registry, rules, args, text)
+        reply = await change_settings(self._registry, rules, args, text)
+        after = self._registry.rules.get(group_id, rules).settings
+        if args and after != rules.settings:
+            await self._registry.storage.audit.record(
+                "settings",
+                at=self._clock.now(),
+                group_id=group_id,
+                detail={**_who(by), "setting": " ".join(args)[:100]},
+            )
+            first, _, rest = reply.partition("\n")
+            told = mode_change(rules.settings, after, self._registry.texts(group_id))
+            reply = "\n".join([first, *told, rest])
+        return reply
 
     def _texts(self, group_id: ChatId, language: str | None) -> Texts:
         """The group's language; before it has one, the language of the admin speaking."""
@@ -286,3 +315,7 @@ class Admin:
         if rules is not None and rules.settings.language is not None:
             return self._registry.texts(group_id)
         return self._registry.library.texts(language)
+
+
+def _who(by: Actor | None) -> dict[str, object]:
+    return by.detail if by is not None else {}

@@ -12,7 +12,7 @@ import structlog
 
 from gatekeeper.cache.membership_cache import MembershipCache
 from gatekeeper.clock import Clock
-from gatekeeper.domain import policy
+from gatekeeper.domain import observe, policy
 from gatekeeper.domain.actions import (
     Action,
     DeleteMessage,
@@ -30,6 +30,7 @@ from gatekeeper.domain.safety import MuteCall, judge_mute, may_lift
 from gatekeeper.domain.standing import Standing
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.notices import Notices
+from gatekeeper.services.observer import Observer
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram, UserUnreachable
 from gatekeeper.services.postponed import PostponedWork
 from gatekeeper.services.registry import Registry
@@ -62,9 +63,11 @@ class Enforcer:
         metrics: Metrics,
         cache: MembershipCache,
         queue: PostponedWork,
+        observer: Observer,
     ) -> None:
         self._cache = cache
         self.queue = queue
+        self._observer = observer
         self._gateway = gateway
         self.bot_id = 0
         self._registry = registry
@@ -90,7 +93,11 @@ class Enforcer:
     ) -> None:
         """Carry out actions; `reply_to` threads the notice (under a discussion group's post).
 
-        Nothing is attempted in a group where the bot was demoted or removed."""
+        Nothing is attempted in a group where the bot was demoted or removed, nor done to
+        members in one that only observes (what would have been is counted instead)."""
+        actions, counted = observe.restrain(self._registry.rules, actions)
+        if counted:
+            await self._observer.saw(counted)
         outcomes: dict[tuple[int, int], MuteOutcome] = {}
         for action in actions:
             if not self._acting(action.group_id):
@@ -169,11 +176,16 @@ class Enforcer:
             note = self._registry.note(action.group_id, action.user_id)
             await self._registry.save_note(replace(note, grace_until=action.until))
         elif isinstance(action, DeleteMessage):
-            author = outcomes.get((action.group_id, action.author_id or 0))
+            author_id = action.author_id
+            author = outcomes.get((action.group_id, author_id or 0))
             if author not in (MuteOutcome.SPARED, MuteOutcome.UNSURE):
                 await self._gateway.delete(action.group_id, [action.message_id])
                 self._metrics.decision("delete")
-                log.info("deleted", group_id=action.group_id, user_id=action.author_id)
+                log.info("deleted", group_id=action.group_id, user_id=author_id)
+                if author_id is not None:  # a member's message (not a post as a channel)
+                    await self._registry.storage.audit.record(
+                        "delete", at=self._clock.now(), group_id=action.group_id, user_id=author_id
+                    )
         elif isinstance(action, SendNotice):
             key = (action.group_id, action.user_id)
             mute = outcomes.get(key)

@@ -86,6 +86,12 @@ class LinkHealth:
                 rules.group_id, link, healthy=True, problem=None, told=False
             )
             log.info("link_healed", group_id=rules.group_id, channel_id=channel_id)
+            await self._registry.storage.audit.record(
+                "link_healed",
+                at=self._clock.now(),
+                group_id=rules.group_id,
+                detail={"channel_id": channel_id},
+            )
             await self._notices.say(
                 rules.group_id,
                 self._registry.texts(rules.group_id).tr(

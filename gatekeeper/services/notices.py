@@ -13,10 +13,12 @@ import structlog
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import NoticeButtons, encode_verify
 from gatekeeper.domain.i18n import ENGLISH, N_, Texts
+from gatekeeper.domain.keyboard import deep_link
 from gatekeeper.domain.limits import MESSAGE_MAX, clip, listing
 from gatekeeper.domain.mentions import FSI, PDI, isolated, mention
 from gatekeeper.domain.model import Channel, ChatId, UserId
 from gatekeeper.domain.notice_text import BATCH_SIZE, CHANNELS_BUDGET, fill, standard_notice
+from gatekeeper.domain.self_help import START_PAYLOAD
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
@@ -78,6 +80,7 @@ class Notices:
         self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
         # Members muted while the group's budget was spent: told together when it allows.
         self._waiting: dict[ChatId, dict[UserId, Waiting]] = defaultdict(dict)
+        self.bot_username: str | None = None  # known once logged in: for deep links
 
     def allowed(self, group_id: ChatId, user_id: UserId) -> bool:
         last = self._last_notice.get((group_id, user_id))
@@ -156,8 +159,21 @@ class Notices:
         own = rules.settings.notice_text if rules else None
         if own:
             group = isolated(rules.title) if rules and rules.title else ""
-            return fill(own, name=names, channels=listed, group=group)
-        return standard_notice(t, names, listed, any_of=any_of, many=len(people) > 1)
+            return fill(own, name=names, channels=listed, group=group)  # as the admins wrote it
+        return standard_notice(t, names, listed, any_of=any_of, many=len(people) > 1) + self._help(
+            t
+        )
+
+    def deep_link(self, payload: str) -> str | None:
+        return deep_link(self.bot_username, payload) if self.bot_username else None
+
+    def _help(self, t: Texts) -> str:
+        """A line linking to the member's own view in private (the link names nobody)."""
+        link = self.deep_link(START_PAYLOAD)
+        if link is None:
+            return ""
+        words = html.escape(t.tr("💬 Why can't I write? Ask me in private"), quote=False)
+        return f'\n<a href="{html.escape(link)}">{words}</a>'
 
     def _buttons(self, group_id: ChatId, channels: Sequence[Channel], data: bytes) -> NoticeButtons:
         t = self._registry.texts(group_id)

@@ -5,20 +5,28 @@ from __future__ import annotations
 
 from gatekeeper.domain.i18n import Texts
 from gatekeeper.domain.model import ChatId
+from gatekeeper.domain.observe import observe_line
 from gatekeeper.domain.setting_commands import status_line
 from gatekeeper.domain.warmup import status_line as warmup_line
+from gatekeeper.services.observer import Observer
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
 
 
 async def status_report(
-    gateway: Telegram, registry: Registry, bot_id: int, group_id: ChatId
+    gateway: Telegram,
+    registry: Registry,
+    bot_id: int,
+    group_id: ChatId,
+    observer: Observer | None = None,
 ) -> str:
     t = registry.texts(group_id)
     rules = registry.rules.get(group_id)
     if rules is None or not rules.links:
         return t.tr("Protection is off: no channels are linked. Start with /protect @channel")
     lines = [t.tr("🛡 Protection: on") if rules.protected else t.tr("🛡 Protection: off")]
+    if rules.observing and observer is not None:
+        lines.append(observe_line(*await observer.today(group_id), t))
     if not rules.acting:
         lines.append(
             t.tr(
@@ -53,6 +61,8 @@ async def status_report(
     seen = len(registry.verified.get(group_id, ()))
     lines.append(t.tr("Seen subscribed since I last started: {count}", count=seen))
     lines.append(warmup_line(registry.warmups.get(group_id), t))
+    if rules.log_channel_id is not None:
+        lines.append(t.tr("📒 Log channel: on (/logchannel off stops it)"))
     return "\n".join(lines)
 
 

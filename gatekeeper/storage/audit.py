@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -23,10 +23,15 @@ class AuditEntry:
     detail: Mapping[str, object] = field(default_factory=dict, hash=False)
 
 
+Listener = Callable[[AuditEntry], None]
+
+
 class AuditLog:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
+        # Told of each entry once it is stored (the log channel turns them into lines).
+        self.listeners: list[Listener] = []
 
     async def record(
         self,
@@ -48,6 +53,26 @@ class AuditLog:
         )
         async with self._sessions.begin() as session:
             session.add(row)
+        entry = AuditEntry(row.id, at, action, group_id, user_id, row.detail)
+        for listener in self.listeners:
+            listener(entry)
+
+    async def members_since(
+        self, group_id: ChatId, actions: Collection[str], since: float
+    ) -> dict[str, int]:
+        """How many different members each of `actions` was recorded for since `since`."""
+        query = (
+            select(AuditRow.action, func.count(AuditRow.user_id.distinct()))
+            .where(
+                AuditRow.bot_id == self._scope.bot_id,
+                AuditRow.group_id == group_id,
+                AuditRow.action.in_(list(actions)),
+                AuditRow.at >= since,
+            )
+            .group_by(AuditRow.action)
+        )
+        async with self._sessions() as session:
+            return {action: int(n) for action, n in (await session.execute(query)).all()}
 
     async def recent(self, group_id: ChatId, limit: int = 50) -> list[AuditEntry]:
         """The group's latest `limit` entries, newest first."""

@@ -16,6 +16,7 @@ from gatekeeper.domain.model import (
     GraceMode,
     GroupRules,
     GroupSettings,
+    Mode,
     OnLeave,
     OnViolation,
     Require,
@@ -91,6 +92,7 @@ class GroupStore:
                 "decline_after": _DEFAULTS.decline_after,
                 "pending_accept": _DEFAULTS.pending_accept,
                 "sweep": _DEFAULTS.sweep.value,
+                "mode": _DEFAULTS.mode.value,
                 "linked_channel_id": linked_channel_id,
                 "access_hash": access_hash,
             }
@@ -125,7 +127,12 @@ class GroupStore:
             sweep=settings.sweep.value,
             language=settings.language,
             notice_text=settings.notice_text,
+            mode=settings.mode.value,
         )
+
+    async def set_log_channel(self, group_id: ChatId, channel_id: ChatId | None) -> None:
+        """Where the group's log lines go (None: nowhere)."""
+        await self._update_group(group_id, log_channel_id=channel_id)
 
     async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
         """Record a channel (and the access hash to name it by, when one is given)."""
@@ -294,8 +301,10 @@ def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
             sweep=Sweep(row.sweep),
             language=row.language,
             notice_text=row.notice_text,
+            mode=Mode(row.mode),
         ),
         links=tuple(links),
         linked_channel_id=row.linked_channel_id,
         bot_state=BotState(row.bot_state),
+        log_channel_id=row.log_channel_id,
     )

@@ -78,6 +78,8 @@ class GroupRow(Base):
     sweep: Mapped[str] = mapped_column(String(8), server_default="off")  # off or mute
     language: Mapped[str | None] = mapped_column(String(16))  # None: English, not chosen yet
     notice_text: Mapped[str | None] = mapped_column(Text)  # the group's own; None: standard
+    mode: Mapped[str] = mapped_column(String(8), server_default="enforce")  # or observe
+    log_channel_id: Mapped[int | None] = mapped_column(BigInteger)  # /logchannel
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
     bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")

@@ -7,15 +7,17 @@ from typing import Any
 from telethon import types, utils
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain import panel
+from gatekeeper.domain.events import Actor
 from gatekeeper.domain.i18n import N_
 from gatekeeper.domain.rate_limits import Limiter, Rate
-from gatekeeper.domain.safety import may_configure
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
+from gatekeeper.services.who_configures import configures
 from gatekeeper.telegram import texts
-from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway, UserUnreachable
+from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.languages import lang_code
 
 REFUSAL_TTL = 15.0
@@ -25,6 +27,8 @@ REFUSAL_INTERVAL = 60.0
 COMMANDS_PER_USER = Rate(6, 60.0)
 COMMANDS_OVERALL = Rate(20, 1.0)
 WAIT = N_("Telegram asks me to wait: send /{name} again in a minute.")
+SETTINGS_LINK = N_("⚙️ Settings, in private: {link}")
+PANEL_AFTER = ("protect", "status")
 
 
 class Commands:
@@ -72,20 +76,28 @@ class Commands:
             reply = t.tr(WAIT, name=name)
         except ChatUnreachable as error:
             reply = t.tr("I cannot do that now: {reason}.", reason=t.known(str(error)))
+        # The rest of the configuring is done in private: a link opens the panel there.
+        link = self._notices.deep_link(panel.START_PAYLOAD)
+        if link and name in PANEL_AFTER:
+            reply += "\n" + self._registry.texts(group_id).tr(SETTINGS_LINK, link=link)
         await self._reply(group_id, message.id, reply)
 
     async def _run(
         self, name: str, group_id: int, title: str, args: tuple[str, ...], message: Any
     ) -> str:
         if name in ("start", "help"):
-            return self._registry.texts(group_id).tr(texts.HELP)
+            t = self._registry.texts(group_id)
+            return t.tr(texts.HELP) + "\n" + t.tr(texts.HELP_MORE)
+        by = _actor(message)
         if name == "protect":
             language = lang_code(message.sender)
-            return await self._admin.protect(group_id, title, args, language=language)
+            return await self._admin.protect(group_id, title, args, language=language, by=by)
         if name == "unlink":
-            return await self._admin.unlink(group_id, args)
+            return await self._admin.unlink(group_id, args, by)
         if name == "unprotect":
-            return await self._admin.unprotect(group_id)
+            return await self._admin.unprotect(group_id, by)
+        if name == "logchannel":
+            return await self._admin.log_channel.configure(group_id, title, args, by)
         if name == "status":
             return await self._admin.status(group_id)
         exceptions = self._admin.exceptions
@@ -97,7 +109,7 @@ class Commands:
             return exceptions.allowed(group_id)
         if name == "verify" and self._admin.warmups is not None:
             return await self._admin.warmups.command(group_id, args)
-        return await self._admin.settings(group_id, title, args, message.message or "")
+        return await self._admin.settings(group_id, title, args, message.message or "", by)
 
     def _refused_lately(self, group_id: int, message: Any) -> bool:
         key = (group_id, int(message.sender_id or 0))
@@ -139,13 +151,17 @@ class Commands:
             return True
         if not isinstance(peer, types.PeerUser):
             return False
-        try:
-            standing = await self._gateway.standing(group_id, peer.user_id)
-        except (ChatUnreachable, UserUnreachable):
-            return False
-        if group_id in self._registry.admins:  # Telegram's fresh word corrects the memory
-            self._registry.set_admin(group_id, peer.user_id, standing.is_admin)
-        return may_configure(standing)
+        return await configures(self._gateway, self._registry, group_id, peer.user_id)
+
+
+def _actor(message: Any) -> Actor:
+    """Who gave a command: a person by name, or an anonymous admin."""
+    if not isinstance(message.from_id, types.PeerUser):
+        return Actor(None, "")  # an anonymous admin: no name
+    sender = message.sender
+    username = getattr(sender, "username", None)
+    name = getattr(sender, "first_name", None) or (f"@{username}" if username else None)
+    return Actor(int(message.from_id.user_id), name or str(message.from_id.user_id))
 
 
 async def _replied_to(message: Any) -> tuple[int, str] | None:

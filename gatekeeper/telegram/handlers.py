@@ -30,17 +30,16 @@ from gatekeeper.services.admin import Admin
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.links import LinkHealth
 from gatekeeper.services.notices import Notices
-from gatekeeper.services.ports import FloodWaited
 from gatekeeper.services.presence import Presence
 from gatekeeper.services.registry import Registry
-from gatekeeper.telegram import answers, texts
+from gatekeeper.telegram import answers
 from gatekeeper.telegram.commands import Commands
 from gatekeeper.telegram.gateway import Gateway
-from gatekeeper.telegram.languages import lang_code, presser_texts
+from gatekeeper.telegram.languages import presser_texts
 from gatekeeper.telegram.message_facts import automatic_forward, first_name, thread_of
 from gatekeeper.telegram.owed import owed
 from gatekeeper.telegram.participants import standing_of
-from gatekeeper.telegram.private_replies import PrivateReplies
+from gatekeeper.telegram.private import PrivateChat
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +64,7 @@ class Handlers:
         metrics: Metrics,
         clock: Clock,
         concurrency: int,
+        private: PrivateChat,
     ) -> None:
         self._commands = Commands(gateway, admin, notices, metrics, clock, registry)
         self._gateway = gateway
@@ -78,7 +78,7 @@ class Handlers:
         self._slots = asyncio.Semaphore(concurrency)
         # Presses get slots of their own: an answer is due within seconds, whatever the backlog.
         self._press_slots = asyncio.Semaphore(max(1, concurrency // 4))
-        self._private = PrivateReplies(clock)
+        self._private = private
         self._clock = clock
         self._presses = Limiter(PRESSES_PER_USER, PRESSES_OVERALL)
         self.ready = asyncio.Event()  # set once the bot knows who it is and what it guards
@@ -187,14 +187,14 @@ class Handlers:
         if sender.kind is SenderKind.OTHER_CHANNEL and automatic_forward(message):
             return  # the linked channel edited its post: its copy in the group is edited too
         posted = MessagePosted(rules.group_id, int(message.id), sender)
-        thread = thread_of(message) if rules.linked_channel_id is not None else None
+        thread = thread_of(message, rules.linked_channel_id is not None)
         await self._gate.on_message(posted, name=first_name(message), thread=thread)
 
     async def on_message(self, event: Any) -> None:
         message = event.message
         if event.is_private:
             if not message.out:
-                await self._reply_private(event)
+                await self._private.on_message(event)
             return
         if not event.is_group or not event.is_channel:
             return  # basic groups and broadcast channels are not protected
@@ -212,7 +212,7 @@ class Handlers:
                 linked = await self._admin.refresh_linked(group_id)
                 sender = self._sender_of(message, group_id, linked)
             posted = MessagePosted(group_id, int(message.id), sender)
-            thread = thread_of(message) if rules.linked_channel_id is not None else None
+            thread = thread_of(message, rules.linked_channel_id is not None)
             await self._gate.on_message(posted, name=first_name(message), thread=thread)
         speaks = sender.kind is SenderKind.USER and not sender.is_bot
         if (
@@ -241,19 +241,8 @@ class Handlers:
             return Sender(SenderKind.LINKED_CHANNEL, marked)
         return Sender(SenderKind.OTHER_CHANNEL, marked)
 
-    async def _reply_private(self, event: Any) -> None:
-        if not self._private.allow(int(event.sender_id or 0)):
-            self._metrics.decision("private_throttled")
-            return
-        command = parse_command(event.message.message or "", self.me_username)
-        reply = texts.HELP if command and command.name in ("start", "help") else texts.PRIVATE_HINT
-        t = self._registry.library.texts(lang_code(event.sender))  # the user's own language
-        try:
-            await self._gateway.respond(event, t.tr(reply))
-        except FloodWaited as error:
-            log.warning("private_reply_dropped", reason=str(error))
-
     def forget_old(self) -> None:
+        self._private.forget_old()
         self._commands.forget_old()
         self._presses.forget_old(self._clock.now())
 
@@ -318,6 +307,9 @@ class Handlers:
             await self._links.refresh([chat_id])
 
     async def on_callback(self, event: Any) -> None:
+        if event.is_private:
+            await self._private.on_callback(event)
+            return
         answer = VerifyAnswer(AnswerKind.FAILED)
         t = presser_texts(self._registry, event)
         try:

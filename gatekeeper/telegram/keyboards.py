@@ -7,6 +7,8 @@ from typing import Any
 from telethon import Button
 
 from gatekeeper.domain.callbacks import NoticeButtons
+from gatekeeper.domain.keyboard import Button as Described
+from gatekeeper.domain.keyboard import Keyboard
 
 
 def notice_buttons(buttons: NoticeButtons) -> list[list[Any]]:
@@ -17,3 +19,14 @@ def notice_buttons(buttons: NoticeButtons) -> list[list[Any]]:
             rows.append([Button.url(label, url)])
     rows.append([Button.inline(buttons.verify_label, buttons.verify_data)])
     return rows
+
+
+def _button(button: Described) -> Any:
+    if button.url is not None:
+        return Button.url(button.text, button.url)
+    return Button.inline(button.text, button.data)
+
+
+def inline(keyboard: Keyboard) -> list[list[Any]] | None:
+    """Telegram's buttons for a keyboard described in the domain (None: no keyboard)."""
+    return [[_button(b) for b in row] for row in keyboard] or None

@@ -13,10 +13,13 @@ def first_name(message: Any) -> str | None:
     return str(name) if name else None
 
 
-def thread_of(message: Any) -> int | None:
-    """The message a reply thread hangs from (a post's forward, for a comment)."""
+def thread_of(message: Any, discussion: bool) -> int | None:
+    """Where the bot answers a member: the forum topic they wrote in, or in a discussion
+    group the post they commented under (its forward); None for General or the main chat."""
     reply = getattr(message, "reply_to", None)
     if not isinstance(reply, types.MessageReplyHeader):
+        return None
+    if not (reply.forum_topic or discussion):
         return None
     top = reply.reply_to_top_id or reply.reply_to_msg_id
     return int(top) if top else None

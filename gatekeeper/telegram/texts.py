@@ -57,3 +57,9 @@ reset to go back to the standard one)
 
 I never act against admins, anonymous admins, posts from the group's linked channel, or other \
 bots, and I only ever lift restrictions that I imposed myself.""")
+# Shown after HELP: the commands that came with the admin experience (observe, log, panel).
+HELP_MORE = N_("""\
+/settings mode observe|enforce - observe: I act on nobody and count what I would have done, \
+to try me safely; enforce: I guard the group
+/logchannel @channel - a line in that channel for each thing I do here; /logchannel off
+/settings in a private chat with me - buttons for every setting of your groups""")

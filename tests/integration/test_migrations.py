@@ -19,6 +19,7 @@ from gatekeeper.domain.model import (
     GroupRules,
     GroupSettings,
     MemberNote,
+    Mode,
     OnLeave,
     OnViolation,
     Require,
@@ -42,7 +43,7 @@ OUR_TABLES = {
     "warmup_members",
     "postponed_work",
 }
-HEAD = "0008_postponed_work"
+HEAD = "0009_observe_and_log_channel"
 BOT = 6_100_000_001
 
 
@@ -358,5 +359,45 @@ async def test_a_group_language_and_notice_text_are_kept_and_a_downgrade_drops_o
         assert titles == ["Readers"]
         assert not {"language", "notice_text"} & columns
         assert "sweep" in columns, "only this migration's columns go"
+    finally:
+        await engine.dispose()
+
+
+async def test_groups_stored_before_observe_mode_enforce_and_an_observing_group_goes_back_off(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0008_postponed_work")
+        async with engine.begin() as conn:
+            for group_id, title in ((-1001000000001, "Readers"), (-1001000000002, "Trial")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO groups (bot_id, id, title, protected, on_violation, "
+                        f"notice_ttl) VALUES ({BOT}, {group_id}, '{title}', true, 'mute', 120)"
+                    )
+                )
+        await migrate.upgrade(engine)
+        storage = Storage.on(engine)
+        await storage.bind(BOT)
+        by_title = {rules.title: rules for rules in await storage.groups.load_all()}
+        readers, trial = by_title["Readers"], by_title["Trial"]
+        assert readers.settings.mode is Mode.ENFORCE and readers.log_channel_id is None
+        await storage.groups.save_settings(trial.group_id, GroupSettings(mode=Mode.OBSERVE))
+        await storage.groups.set_log_channel(trial.group_id, -1001000000009)
+        trial = next(r for r in await storage.groups.load_all() if r.title == "Trial")
+        assert trial.observing and trial.log_channel_id == -1001000000009
+
+        await migrate.downgrade(engine, "0008_postponed_work")
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT title, protected FROM groups"))).all()
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
+            )
+        assert sorted((title, bool(on)) for title, on in rows) == [
+            ("Readers", True),
+            ("Trial", False),
+        ], "a group that only watched must not start muting under the older code"
+        assert not {"mode", "log_channel_id"} & columns
     finally:
         await engine.dispose()

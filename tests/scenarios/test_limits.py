@@ -22,7 +22,9 @@ async def test_a_name_full_of_markup_and_direction_marks_is_shown_as_it_is(stage
     (notice,) = notices_for(stage.group, stage.bot, zed)
     shown = name.replace("\u202e", "")  # a stray override could reorder the text after it
     assert notice.text.startswith(f"{FSI}{shown}{PDI}, this chat is for subscribers of ")
-    assert notice.text.endswith("Join, then press I have joined to write here.")
+    assert notice.text.endswith(
+        "Join, then press I have joined to write here.\n💬 Why can't I write? Ask me in private"
+    ), "and the link to the member's own view in private"
 
 
 async def test_a_long_list_of_missing_channels_is_counted_in_the_buttons_answer(

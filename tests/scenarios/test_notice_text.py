@@ -31,7 +31,9 @@ async def test_the_groups_own_notice_names_the_member_and_survives_a_restart(
     await say(stage, stage.carol, stage.group, "/settings notice-text reset")
     await say(stage, stage.bob, stage.group, "hello")
     (standard,) = notices_for(stage.group, stage.bot, stage.bob)
-    assert standard.text.endswith("Join, then press I have joined to write here.")
+    assert standard.text.endswith(
+        "Join, then press I have joined to write here.\n💬 Why can't I write? Ask me in private"
+    ), "the standard notice, with the link to the member's own view"
 
 
 async def test_a_notice_text_telegram_would_refuse_is_not_kept(stage: Stage) -> None:
