@@ -94,8 +94,11 @@ async def _stories(stage: Stage) -> None:
     bob.join(news)
     await stage.start()
 
-    scene("Carol protects the group")
+    scene("Carol protects the group, and keeps a log in her channel @modlog")
+    modlog = stage.sim.create_channel("Mod log", owner=carol, username="modlog")
+    stage.make_admin(modlog)
     await chat.says(carol, "/protect @news")
+    await chat.says(carol, "/logchannel @modlog")
 
     scene("Bob (subscribed) and Alice (not subscribed) write")
     await chat.says(bob, "morning all")
@@ -170,3 +173,27 @@ async def _stories(stage: Stage) -> None:
     await stage.settle()
     reply = alice.private_messages_from(stage.bot)[-1]
     print("    @gatekeeper_bot (private): " + _indent(reply.text))
+
+    scene("Carol opens the settings panel in private and changes a setting with a press")
+    await stage.pass_time(6)
+    carol.start_private(stage.bot, "/settings")
+    await stage.settle()
+    panel = carol.private_messages_from(stage.bot)[-1]
+    _show_private(panel)
+    button = next(b for row in panel.buttons for b in row if b.text.startswith("Notice lasts"))
+    query = await carol.press(panel, button.data)
+    print(f"    (toast to Carol) {query.answer_text}")
+    edited = carol.private_messages_from(stage.bot)[-1]
+    print("    panel now: " + "  ".join(f"[{b.text}]" for b in edited.buttons[4]))
+
+    scene("What the log channel @modlog shows")
+    await stage.pass_time(5)
+    for message in modlog.messages():
+        for line in message.text.splitlines():
+            print("    " + line)
+
+
+def _show_private(message: SimMessage) -> None:
+    print("    @gatekeeper_bot (private): " + _indent(message.text))
+    for row in message.buttons:
+        print("      " + "  ".join(f"[{button.text}]" for button in row))

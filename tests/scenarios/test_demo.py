@@ -27,3 +27,5 @@ async def test_the_demo_tells_the_whole_story(capsys: pytest.CaptureFixture[str]
         and "(alert to Farah, in her own language) هنوز نه: لطفاً در \u2068@news\u2069" in out
     )
     assert "только для читателей" in out
+    assert "[Mode: enforce]" in out and "(toast to Carol) Saved: notice 5m" in out
+    assert "📒 From now on I log here" in out and "] 🔇 " in out and "\u2068Alice (" in out
