@@ -152,7 +152,7 @@ class App:
         self.reconciler.bot_id = self.warmup.bot_id = bot_id
         self.handlers.me_username = self.notices.bot_username = me.username
         await self._load_admins()
-        self._resume()
+        await self._resume()
         for lang_code, commands in command_menus(self.registry.library):
             await self.gateway.set_commands(commands, lang_code)
         if self.cache.shared is not None:
@@ -198,7 +198,7 @@ class App:
             self._admins_loaded.add(group_id)
             self.registry.set_admins(group_id, frozenset(admins))
 
-    def _resume(self) -> None:
+    async def _resume(self) -> None:
         """Pick up what a previous run left: notices to remove; the rest is reconciled."""
         now = self.clock.now()
         for restriction in self.registry.restrictions.values():
@@ -206,7 +206,9 @@ class App:
             if restriction.notice_message_id is not None:
                 ttl = rules.settings.notice_ttl if rules else 0
                 left = max(0.0, restriction.imposed_at + ttl - now)
-                self.notices.delete_later(restriction.group_id, restriction.notice_message_id, left)
+                await self.notices.delete_later(
+                    restriction.group_id, restriction.notice_message_id, left
+                )
         # Members who qualified or left while the bot was away, groups it lost, links changed.
         self.spawn(self.reconciler.run_due())
         self.spawn(self.warmup.run_due())  # groups never warmed, and runs cut short
@@ -355,12 +357,12 @@ def build(
         else None
     )
     cache = MembershipCache(memory, shared)
-    notices = Notices(gateway, clock, metrics, registry)
-    links = LinkHealth(gateway, registry, notices, clock)
-    membership = Membership(gateway, cache, metrics, links.broken, links.reachable, clock)
     queue = PostponedWork(
         storage.postponed, clock, metrics, gateway.access_hash, registry.access_hashes
     )
+    notices = Notices(gateway, clock, metrics, registry, queue)
+    links = LinkHealth(gateway, registry, notices, clock)
+    membership = Membership(gateway, cache, metrics, links.broken, links.reachable, clock)
     observer = Observer(storage.audit, clock)
     enforcer = Enforcer(gateway, registry, notices, clock, metrics, cache, queue, observer)
     gate = Gate(gateway, registry, membership, enforcer, notices, clock, metrics)

@@ -125,8 +125,14 @@ class LinkHealth:
             for channel_id, groups in self._registry.groups_by_channel.items()
             if groups and now - self._refreshed.get(channel_id, float("-inf")) >= REFRESH_INTERVAL
         ]
-        if due:
+        if not due:
+            return
+        try:
             await self.refresh(sorted(due))
+        except FloodWaited as error:  # due again once the wait is over
+            for channel_id in due:
+                self._refreshed[channel_id] = now - REFRESH_INTERVAL + error.seconds
+            log.warning("channels_refresh_postponed", channels=len(due), seconds=error.seconds)
 
     async def refresh(self, channel_ids: list[ChatId]) -> None:
         """Re-read channels' titles, usernames and invite links (Telegram reported a change, or

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import html
 from collections import defaultdict
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from typing import NamedTuple
 import structlog
 
 from gatekeeper.clock import Clock
+from gatekeeper.domain.actions import DeleteMessage
 from gatekeeper.domain.callbacks import NoticeButtons, encode_verify
 from gatekeeper.domain.i18n import ENGLISH, N_, Texts
 from gatekeeper.domain.keyboard import deep_link
@@ -21,12 +21,14 @@ from gatekeeper.domain.notice_text import BATCH_SIZE, CHANNELS_BUDGET, fill, sta
 from gatekeeper.domain.self_help import START_PAYLOAD
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
+from gatekeeper.services.postponed import Batch, PostponedWork
 from gatekeeper.services.registry import Registry
 
 log = structlog.get_logger(__name__)
 
 # How a member whose name shows nothing (only spaces or direction marks) is addressed.
 NAMELESS = N_("Hello")
+RETRY_DELETE = 30.0  # seconds before a deletion that failed is tried again
 MEMBER_INTERVAL = 60.0  # at most one notice per member per group in this many seconds
 
 
@@ -68,16 +70,24 @@ class Waiting(NamedTuple):
 
 
 class Notices:
+    """Deletions (of notices when their time is up or their member is released, of the bot's
+    replies) are postponed work: kept in storage, so a crash leaves no notice behind."""
+
     def __init__(
-        self, gateway: Telegram, clock: Clock, metrics: Metrics, registry: Registry
+        self,
+        gateway: Telegram,
+        clock: Clock,
+        metrics: Metrics,
+        registry: Registry,
+        queue: PostponedWork,
     ) -> None:
         self._gateway = gateway
         self._registry = registry
         self._clock = clock
         self._metrics = metrics
+        self._queue = queue
         self._last_notice: dict[tuple[ChatId, UserId], float] = {}
         self._budget = gateway.message_budget  # the gateway's pacer owns it
-        self._due: list[tuple[float, ChatId, int]] = []  # heap of scheduled deletions
         # Members muted while the group's budget was spent: told together when it allows.
         self._waiting: dict[ChatId, dict[UserId, Waiting]] = defaultdict(dict)
         self.bot_username: str | None = None  # known once logged in: for deep links
@@ -125,7 +135,7 @@ class Notices:
             raise
         if message_id is not None:
             self._metrics.decision("notice")
-            self.delete_later(group_id, message_id, ttl)
+            await self.delete_later(group_id, message_id, ttl)
         return message_id
 
     async def say(
@@ -140,7 +150,7 @@ class Notices:
         self._budget.spend(group_id)
         message_id = await self._gateway.send(group_id, clip(text, MESSAGE_MAX), reply_to=reply_to)
         if message_id is not None and ttl is not None:
-            self.delete_later(group_id, message_id, ttl)
+            await self.delete_later(group_id, message_id, ttl)
         return message_id
 
     def _text(
@@ -180,8 +190,8 @@ class Notices:
         joins = tuple(t.tr("Join {channel}", channel=FSI + c.title + PDI) for c in channels)
         return NoticeButtons(tuple(channels), data, joins, t.tr("✅ I have joined"))
 
-    def delete_later(self, chat_id: ChatId, message_id: int, after: float) -> None:
-        heapq.heappush(self._due, (self._clock.now() + after, chat_id, message_id))
+    async def delete_later(self, chat_id: ChatId, message_id: int, after: float) -> None:
+        await self._queue.add((DeleteMessage(chat_id, message_id),), after, None)
 
     def forget_waiting(self, group_id: ChatId, user_id: UserId) -> None:
         """A member no longer needs telling (released before their turn came)."""
@@ -224,36 +234,47 @@ class Notices:
         )
         if message_id is not None:
             self._metrics.decision("notice")
-            self.delete_later(group_id, message_id, ttl)
+            await self.delete_later(group_id, message_id, ttl)
 
     async def sweep(self) -> int:
         """Send notices that waited for the budget; delete messages whose time has come."""
         await self._send_batches()
+        deleted = await self._delete_due()
         now = self._clock.now()
-        due: dict[ChatId, list[int]] = defaultdict(list)
-        while self._due and self._due[0][0] <= now:
-            _, chat_id, message_id = heapq.heappop(self._due)
-            due[chat_id].append(message_id)
-        for chat_id, message_ids in due.items():
-            try:
-                await self._gateway.delete(chat_id, message_ids)
-            except FloodWaited as error:
-                for message_id in message_ids:
-                    self.delete_later(chat_id, message_id, error.seconds)
-            except Exception:
-                log.exception("notice_delete_failed", chat_id=chat_id)
-                for message_id in message_ids:
-                    self.delete_later(chat_id, message_id, 30.0)
         for key in [k for k, at in self._last_notice.items() if now - at >= MEMBER_INTERVAL]:
             del self._last_notice[key]
         for group_id in [g for g, waiting in self._waiting.items() if not waiting]:
             del self._waiting[group_id]
         self._budget.prune()
-        return sum(len(ids) for ids in due.values())
+        return deleted
 
     async def remove(self, group_id: ChatId, message_id: int | None) -> None:
+        """Delete a notice now (its member was released); kept until done, should Telegram
+        make it wait or the bot die first."""
         if message_id is None:
             return
-        self._due = [d for d in self._due if (d[1], d[2]) != (group_id, message_id)]
-        heapq.heapify(self._due)
-        await self._gateway.delete(group_id, [message_id])
+        await self._queue.hasten((DeleteMessage(group_id, message_id),))
+        await self._delete_due()
+
+    async def _delete_due(self) -> int:
+        """Deletions whose time has come, one request per chat; how many messages went."""
+        by_chat: dict[ChatId, list[Batch]] = defaultdict(list)
+        for batch in self._queue.take_due(deletions=True):
+            by_chat[batch.work[0].group_id].append(batch)
+        deleted = 0
+        for chat_id, batches in by_chat.items():
+            ids = sorted(
+                {i.message_id for b in batches for i in b.work if isinstance(i, DeleteMessage)}
+            )
+            try:
+                await self._gateway.delete(chat_id, ids)
+            except Exception as error:
+                wait = error.seconds if isinstance(error, FloodWaited) else RETRY_DELETE
+                log.warning("notice_delete_failed", chat_id=chat_id, reason=repr(error))
+                for batch in batches:
+                    await self._queue.again(batch, wait)
+                continue
+            deleted += len(ids)
+            for batch in batches:
+                await self._queue.done(batch)
+        return deleted

@@ -116,13 +116,27 @@ class PostponedWork:
             await self.add((Recheck(group_id, user_id, fresh=True),), 0.0, None)
         return len(owed)
 
-    def take_due(self) -> list[Batch]:
-        """The batches whose wait is over, out of the queue (still stored until `done`)."""
+    def take_due(self, deletions: bool = False) -> list[Batch]:
+        """The batches whose wait is over, out of the queue (still stored until `done`):
+        only deletions of messages, or (the default) all the rest."""
         now = self._clock.now()
-        due = [batch for batch in self._later if batch.due <= now]
-        self._later = [batch for batch in self._later if batch.due > now]
+        due = [b for b in self._later if b.due <= now and only_deletions(b.work) is deletions]
+        self._later = [batch for batch in self._later if batch not in due]
         self._queued.difference_update(batch.work for batch in due)
         return due
+
+    async def hasten(self, work: tuple[Work, ...]) -> None:
+        """Make `work` due now (queued already, or not yet)."""
+        for batch in self._later:
+            if batch.work == work:
+                batch.due = self._clock.now()
+                if batch.row is not None:
+                    try:
+                        await self._store.reschedule(batch.row, batch.due)
+                    except Exception as error:  # still due now in memory
+                        log.warning("postponed_not_saved", reason=repr(error))
+                return
+        await self.add(work, 0.0, None)
 
     async def save_unsaved(self) -> None:
         """Batches the database could not take when they were postponed: try again."""
@@ -150,6 +164,11 @@ class PostponedWork:
             batch.saving = False
         if batch.finished:
             await self.done(batch)
+
+
+def only_deletions(work: tuple[Work, ...]) -> bool:
+    """Deletions of messages (notices, the bot's replies) are done by the notice service."""
+    return all(isinstance(item, DeleteMessage) for item in work)
 
 
 def _member(work: tuple[Work, ...]) -> int:

@@ -79,7 +79,11 @@ class Stage:
         """Start `bot` (this stage's or another, sharing its world, database and Redis)."""
         client = self.sim.client(bot, session=str(session) if session else None, **client_options())
         app = build(self.settings(bot), client=client, clock=self.clock)
-        await app.start()
+        try:
+            await app.start()
+        except BaseException:
+            await app.stop()  # as `App.run` does: a failed start leaves nothing connected
+            raise
         return app
 
     async def stop(self) -> None:

@@ -55,7 +55,7 @@ class Commands:
         message = event.message
         title = getattr(event.chat, "title", "") or ""
         if self._refused_lately(group_id, message):
-            self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
+            await self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
             return  # no second look at Telegram for a member refused a moment ago
         if not self._limit.allow(int(message.sender_id or group_id), self._clock.now()):
             self._metrics.decision("command_limited")
@@ -118,7 +118,7 @@ class Commands:
     async def _refuse(self, group_id: int, message: Any, name: str) -> None:
         """Tell a member once a minute that commands are for admins; both messages go away."""
         self._metrics.decision("command_refused")
-        self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
+        await self._notices.delete_later(group_id, int(message.id), REFUSAL_TTL)
         key = (group_id, int(message.sender_id or 0))
         now = self._clock.now()
         if now - self._refused.get(key, float("-inf")) < REFUSAL_INTERVAL:

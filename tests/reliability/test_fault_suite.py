@@ -91,21 +91,17 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 async def crash(stage: Stage) -> int:
     """Kill the bot as SIGKILL would (nothing finished, the session file as it is on disk),
     then start a new one on the same session and database."""
-    assert stage.app is not None and stage.session is not None
-    on_disk = stage.session.read_bytes() if stage.session.exists() else None
+    assert stage.app is not None
     app = stage.app
     app.settings = app.settings.model_copy(update={"shutdown_grace": 0.0})
-    await stage.stop()
+    await stage.kill()  # what Telethon had not written to the session file is lost
     await gone(stage, app)
-    if on_disk is not None:
-        stage.session.write_bytes(on_disk)  # what disconnect() saved is lost with the process
     return await supervised_start(stage)
 
 
 async def gone(stage: Stage, app: App) -> None:
     """The process is gone, and its connection with it (no reconnecting in the background)."""
     await app.client.disconnect()
-    app.client.session.close()  # a second disconnect opens the session file again
     stage.sim.detach(app.client._sender)
 
 
@@ -117,10 +113,7 @@ async def supervised_start(stage: Stage) -> int:
             await stage.start()
             return failed
         except (ConnectionError, errors.RPCError):
-            app = stage.app
-            await stage.stop()
-            if app is not None:
-                await gone(stage, app)
+            pass  # that bot stopped (as `App.run` does), and the supervisor starts another
     raise RuntimeError("the bot never started")
 
 
