@@ -40,6 +40,12 @@ def world(stage: Stage) -> WorldView:
 TOUCHED = {"updated_at"}  # a timestamp a harmless re-save refreshes
 
 
+def _housekeeping(table: str, row: dict[str, Any]) -> bool:
+    """The removal of the bot's own replies and notices when their time is up (kept as
+    postponed work): the bot tidying up after itself, not a change of state."""
+    return table == "postponed_work" and all(item["kind"] == "delete" for item in row["work"])
+
+
 async def database(stage: Stage) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table the bot keeps (but for `TOUCHED`), in a stable order."""
     assert stage.app is not None
@@ -51,7 +57,8 @@ async def database(stage: Stage) -> dict[str, list[tuple[Any, ...]]]:
         for name, table in sorted(metadata.tables.items()):
             columns = [c for c in table.columns if c.name not in TOUCHED]
             result = await conn.execute(select(*columns))
-            rows[name] = sorted((tuple(row) for row in result), key=repr)
+            kept = [row for row in result if not _housekeeping(name, dict(row._mapping))]
+            rows[name] = sorted((tuple(row) for row in kept), key=repr)
     return rows
 
 
