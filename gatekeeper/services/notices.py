@@ -146,9 +146,17 @@ class Notices:
         ttl: float | None = None,
         reply_to: int | None = None,
     ) -> int | None:
-        """A message from the bot to a group: always sent, but counted against the budget."""
+        """A message from the bot to a group: counted against the budget, and sent unless
+        Telegram makes it wait long (it would come too late to help: it is dropped, and said so
+        in the log); its message id, or None."""
         self._budget.spend(group_id)
-        message_id = await self._gateway.send(group_id, clip(text, MESSAGE_MAX), reply_to=reply_to)
+        try:
+            message_id = await self._gateway.send(
+                group_id, clip(text, MESSAGE_MAX), reply_to=reply_to
+            )
+        except FloodWaited as error:
+            log.warning("message_dropped", group_id=group_id, reason=str(error))
+            return None
         if message_id is not None and ttl is not None:
             await self.delete_later(group_id, message_id, ttl)
         return message_id
