@@ -23,8 +23,9 @@ from gatekeeper.storage.scratch import scratch_database
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--faults", action="store_true", help="run the fault suite (short runs)")
-    parser.addoption("--soak", action="store_true", help="the fault suite's longer runs")
+    parser.addoption(
+        "--soak", action="store_true", help="the fault suite's longer runs (ten seeds)"
+    )
 
 
 def _require(variable: str) -> str:

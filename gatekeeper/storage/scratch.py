@@ -8,13 +8,15 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 
 @asynccontextmanager
 async def scratch_database(server_url: str, prefix: str = "gk") -> AsyncIterator[str]:
     """Yields the URL of a new database on `server_url`'s server; drops it on the way out."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    # A connection per statement: the server may have been restarted meanwhile (fault tests).
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
