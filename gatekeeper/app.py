@@ -44,6 +44,7 @@ from gatekeeper.services.self_help import SelfHelp
 from gatekeeper.services.warmup import Warmups
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine, migrate
+from gatekeeper.storage.errors import unreachable
 from gatekeeper.telegram.client import build_client, check_session_owner, protect_session_file
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.handlers import Handlers
@@ -234,8 +235,11 @@ class App:
         for name, chore in chores:
             try:
                 await chore
-            except Exception:
-                log.exception("chore_failed", chore=name)
+            except Exception as error:
+                if unreachable(error):  # a server (the database) is away: a later sweep
+                    log.warning("chore_postponed", chore=name, reason=repr(error))
+                else:
+                    log.exception("chore_failed", chore=name)
         self.gate.forget_old()
         self.handlers.forget_old()
         self.join_handlers.forget_old()

@@ -147,15 +147,15 @@ class Notices:
         reply_to: int | None = None,
     ) -> int | None:
         """A message from the bot to a group: counted against the budget, and sent unless
-        Telegram makes it wait long (it would come too late to help: it is dropped, and said so
-        in the log); its message id, or None."""
+        Telegram makes it wait long or cannot be reached (it would come too late to help: it
+        is dropped, and said so in the log); its message id, or None."""
         self._budget.spend(group_id)
         try:
             message_id = await self._gateway.send(
                 group_id, clip(text, MESSAGE_MAX), reply_to=reply_to
             )
-        except FloodWaited as error:
-            log.warning("message_dropped", group_id=group_id, reason=str(error))
+        except Exception as error:  # what the bot was doing besides goes on
+            log.warning("message_dropped", group_id=group_id, reason=repr(error))
             return None
         if message_id is not None and ttl is not None:
             await self.delete_later(group_id, message_id, ttl)

@@ -72,7 +72,7 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def crash(stage: Stage) -> int:
+async def crash(stage: Stage, postgres: PrivatePostgres) -> int:
     """Kill the bot as SIGKILL would (nothing finished, the session file as it is on disk),
     then start a new one on the same session and database."""
     assert stage.app is not None
@@ -80,7 +80,7 @@ async def crash(stage: Stage) -> int:
     app.settings = app.settings.model_copy(update={"shutdown_grace": 0.0})
     await stage.kill()  # what Telethon had not written to the session file is lost
     await gone(stage, app)
-    return await supervised_start(stage)
+    return await supervised_start(stage, postgres)
 
 
 async def gone(stage: Stage, app: App) -> None:
@@ -89,15 +89,17 @@ async def gone(stage: Stage, app: App) -> None:
     stage.sim.detach(app.client._sender)
 
 
-async def supervised_start(stage: Stage) -> int:
+async def supervised_start(stage: Stage, postgres: PrivatePostgres) -> int:
     """Start the bot as a supervisor (systemd, Docker) would: again after a failed start (a
-    fault may hit the log-in itself). How many starts failed."""
+    fault may hit the log-in itself, the database may be restarting). How many starts failed."""
     for failed in range(10):
         try:
             await stage.start()
             return failed
         except (ConnectionError, errors.RPCError):
             pass  # that bot stopped (as `App.run` does), and the supervisor starts another
+        if failed >= 2 and not postgres.running:
+            postgres.start()  # seconds later, when the supervisor tries again, it is back
     raise RuntimeError("the bot never started")
 
 
@@ -232,7 +234,7 @@ class Run:
             for _ in range(self.rng.randint(0, 20)):
                 await asyncio.sleep(0)
             self.presses = [q for q in self.presses if q.answered]  # died with the bot
-            self.faults["start_failed"] += await crash(s)
+            self.faults["start_failed"] += await crash(s, self.postgres)
             self.faults["bot_killed"] += 1
         else:
             await s.settle(patience=PATIENCE)
@@ -249,7 +251,7 @@ class Run:
         if not self.postgres.running:
             self.postgres.start()
         await s.stop()
-        await supervised_start(s)
+        await supervised_start(s, self.postgres)
         for _ in range(3):
             await self.pass_time(1200)
         for member in self.in_group():
@@ -271,8 +273,14 @@ SOAK_SEEDS, SOAK_STEPS = 10, 150
 
 @pytest.fixture
 async def fault_database(private_postgres: PrivatePostgres) -> AsyncIterator[str]:
+    if not private_postgres.running:
+        private_postgres.start()  # a run that failed may have left it down
     async with scratch_database(private_postgres.url) as url:
-        yield url
+        try:
+            yield url
+        finally:
+            if not private_postgres.running:
+                private_postgres.start()
 
 
 @pytest.mark.parametrize("seed", range(1, SOAK_SEEDS + 1))
