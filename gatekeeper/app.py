@@ -27,6 +27,7 @@ from gatekeeper.services.channel_requests import ChannelRequests
 from gatekeeper.services.enforcer import Enforcer
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.grace import GraceEnds
+from gatekeeper.services.housekeeping import Housekeeping
 from gatekeeper.services.join_requests import JoinRequests
 from gatekeeper.services.journal import Journal
 from gatekeeper.services.links import LinkHealth
@@ -86,6 +87,7 @@ class App:
     join_handlers: JoinHandlers
     warmup: Warmups
     journal: Journal
+    housekeeping: Housekeeping
     redis: Redis | None = None
     health: HealthServer | None = None
     _tasks: set[asyncio.Task[object]] = field(default_factory=set)
@@ -228,6 +230,7 @@ class App:
             ("join_requests", self.joins.sweep()),
             ("warmup", self.warmup.run_due()),
             ("log channel", self.journal.sweep()),
+            ("prune", self.housekeeping.run_due()),
         ]
         if now - self._last_probe >= PROBE_INTERVAL:
             self._last_probe = now
@@ -343,11 +346,15 @@ def build(
         )
     metrics = Metrics()
     storage = Storage.on(create_engine(settings.database_url, concurrency=settings.concurrency))
-    registry = Registry(storage, load_library())
+    registry = Registry(storage, load_library(), clock)
     pacer = Pacer(clock, metrics, rate=settings.telegram_rate, burst=settings.telegram_burst)
     gateway = Gateway(client, metrics, clock, pacer=pacer, known=registry.access_hashes)
     memory = MembershipMemory(
-        settings.membership_cache_size, settings.member_ttl, settings.non_member_ttl, clock
+        settings.membership_cache_size,
+        settings.member_ttl,
+        settings.non_member_ttl,
+        clock,
+        jitter=settings.ttl_jitter,
     )
     shared = (
         RedisMembership(
@@ -356,6 +363,7 @@ def build(
             non_member_ttl=settings.non_member_ttl,
             clock=clock,
             on_error=metrics.redis_errors.inc,
+            jitter=settings.ttl_jitter,
         )
         if redis is not None
         else None
@@ -449,6 +457,7 @@ def build(
         join_handlers=join_handlers,
         warmup=warmups,
         journal=journal,
+        housekeeping=Housekeeping(registry, clock, retention=settings.note_retention),
         redis=redis,
     )
     app_tasks.append(app)

@@ -34,6 +34,7 @@ HINTS: dict[str, str] = {
     "membership_cache_size": "how many verdicts to keep in memory, at least 100",
     "member_ttl": "seconds to trust a 'subscribed' verdict, e.g. 21600",
     "non_member_ttl": "seconds to trust a 'not subscribed' verdict, e.g. 300",
+    "ttl_jitter": "the share a verdict's TTL may be shortened by at random, 0 to 0.5, e.g. 0.1",
     "concurrency": "how many updates to handle at once, 1 to 10000",
     "telegram_rate": "requests per second to Telegram over all chats, e.g. 30",
     "telegram_burst": "requests that may go at once before the rate applies, e.g. 100",
@@ -42,6 +43,8 @@ HINTS: dict[str, str] = {
     "shutdown_grace": "seconds a stop waits for work in flight, e.g. 10",
     "sentry_dsn": "a Sentry DSN like https://key@o0.ingest.sentry.io/0, or leave it unset",
     "sentry_environment": "a Sentry environment name, e.g. production",
+    "note_retention": "seconds a member's warnings and spent grace outlive their last change, "
+    "e.g. 2592000 (0: forever)",
     "reconcile_interval": "seconds between reconciliations with Telegram, e.g. 3600 (0: at start)",
 }
 
@@ -67,6 +70,7 @@ class Settings(BaseSettings):
     membership_cache_size: int = Field(default=200_000, ge=100)
     member_ttl: float = Field(default=6 * 3600, gt=0)
     non_member_ttl: float = Field(default=300, gt=0)
+    ttl_jitter: float = Field(default=0.1, ge=0, le=0.5)
     concurrency: int = Field(default=64, ge=1, le=10_000)
     telegram_rate: float = Field(default=30.0, gt=0)
     telegram_burst: float = Field(default=100.0, ge=1)
@@ -76,6 +80,7 @@ class Settings(BaseSettings):
     sentry_dsn: SecretStr | None = None
     sentry_environment: str = "production"
     reconcile_interval: float = Field(default=3600.0, ge=0)
+    note_retention: float = Field(default=30 * 86_400.0, ge=0)
 
     @field_validator("api_hash")
     @classmethod

@@ -18,6 +18,7 @@ from gatekeeper.bench.meters import DatabaseMeter
 from gatekeeper.bench.world import PATIENCE, BenchWorld
 from gatekeeper.sim.stage import Stage
 from gatekeeper.telegram.client import client_options
+from gatekeeper.telegram.commands import COMMANDS_PER_USER
 
 _NOT_IN = (types.ChannelParticipantLeft,)
 UNPACED = 1e9
@@ -116,8 +117,10 @@ class Gatekeeper(Contestant):
         await stage.settle(PATIENCE)
         for g, group in enumerate(self.world.groups):
             stage.carol.send(group, self.world.protect_command(g))
-            if g % 20 == 19:
+            if g % COMMANDS_PER_USER.count == COMMANDS_PER_USER.count - 1:
+                # One owner's commands are limited per minute: she protects the next ones later.
                 await stage.settle(PATIENCE)
+                await stage.pass_time(COMMANDS_PER_USER.per)
         await stage.settle(PATIENCE)
         unprotected = [
             group

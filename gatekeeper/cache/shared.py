@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
@@ -56,9 +57,15 @@ class RedisMembership:
         retry_interval: float = 5.0,
         clock: Clock | None = None,
         on_error: Callable[[], None] = lambda: None,
+        jitter: float = 0.0,
+        rng: random.Random | None = None,
     ) -> None:
         if member_ttl <= 0 or non_member_ttl <= 0:
             raise ValueError("TTLs must be positive")
+        # Each key's TTL shortened by up to this share, as in memory: a warm-up's verdicts do
+        # not all expire, and get asked of Telegram again, in the same second.
+        self._jitter = jitter
+        self._random = rng or random.Random()
         self._redis = redis
         self._base_prefix = self._prefix = prefix
         self._member_ttl_ms = max(1, round(member_ttl * 1000))
@@ -201,7 +208,10 @@ class RedisMembership:
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     def _ttl_ms(self, verdict: Verdict) -> int:
-        return self._member_ttl_ms if verdict is Verdict.MEMBER else self._non_member_ttl_ms
+        ttl = self._member_ttl_ms if verdict is Verdict.MEMBER else self._non_member_ttl_ms
+        if self._jitter:
+            ttl = max(1, round(ttl * (1.0 - self._jitter * self._random.random())))
+        return ttl
 
     def _skipping(self) -> bool:
         if self.healthy or self._clock.now() >= self._skip_until:

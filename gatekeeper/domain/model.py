@@ -113,10 +113,19 @@ class MemberNote:
     exempt: bool = False  # an admin's /allow: never gated in this group
     label: str | None = None  # how the admin named them, for /allowed
     grace_until: float | None = None  # a newcomer's grace (unix time); kept: granted once
+    noted_at: float | None = field(default=None, compare=False)  # last change (unix time)
 
     @property
     def is_empty(self) -> bool:
         return not self.strikes and not self.exempt and self.grace_until is None
+
+    def stale(self, now: float, retention: float) -> bool:
+        """Warnings and a spent grace, untouched for `retention` seconds, are forgotten (a
+        returning member is warned, and given a grace, afresh); an exception never is."""
+        if self.exempt or self.noted_at is None or retention <= 0:
+            return False
+        cutoff = now - retention
+        return self.noted_at < cutoff and (self.grace_until is None or self.grace_until < cutoff)
 
 
 @dataclass(frozen=True, slots=True)

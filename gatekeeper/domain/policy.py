@@ -104,9 +104,10 @@ def is_exempt(message: MessagePosted, rules: GroupRules) -> bool:
         return True
     if sender.kind in (SenderKind.SELF, SenderKind.GROUP, SenderKind.LINKED_CHANNEL):
         return True
+    if sender.kind is not SenderKind.OTHER_CHANNEL:
+        return False
     # Only a channel's admins can post "as" it: as the linked channel or a required one.
-    own = (rules.linked_channel_id, *rules.channel_ids)
-    return sender.kind is SenderKind.OTHER_CHANNEL and sender.peer_id in own
+    return sender.peer_id == rules.linked_channel_id or sender.peer_id in rules.channel_ids
 
 
 def allowed(note: MemberNote | None) -> bool:

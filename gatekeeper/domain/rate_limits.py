@@ -7,8 +7,11 @@ Time is passed in, so the limits are tested as tables.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable
 from dataclasses import dataclass
+
+MAX_KEYS = 10_000  # users remembered at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +41,20 @@ class Limiter:
     nothing, and one refused by the user's own bucket costs everyone else nothing.
     """
 
-    def __init__(self, per_key: Rate, overall: Rate | None = None) -> None:
+    def __init__(
+        self, per_key: Rate, overall: Rate | None = None, *, max_keys: int = MAX_KEYS
+    ) -> None:
         self._per_key = per_key
         self._overall = overall
+        self._max_keys = max(1, max_keys)
         self._buckets: dict[Hashable, _Bucket] = {}
         self._shared: _Bucket | None = None
 
     def allow(self, key: Hashable, now: float) -> bool:
         own = self._buckets.get(key)
         if own is None:
+            if len(self._buckets) >= self._max_keys:
+                self._make_room(now)
             own = self._buckets[key] = _Bucket(float(self._per_key.count), now)
         _refill(own, self._per_key, now)
         if own.tokens < 1.0:
@@ -65,6 +73,15 @@ class Limiter:
         """Drop users whose bucket is full again (they are as good as new)."""
         for key in [k for k, b in self._buckets.items() if _full(b, self._per_key, now)]:
             del self._buckets[key]
+
+    def _make_room(self, now: float) -> None:
+        """Full buckets go first; if that is not enough, the oldest tenth of the keys (the
+        shared bucket still bounds what everyone together may do)."""
+        self.forget_old(now)
+        if len(self._buckets) >= self._max_keys:
+            oldest = list(itertools.islice(self._buckets, max(1, self._max_keys // 10)))
+            for key in oldest:
+                del self._buckets[key]
 
     def __len__(self) -> int:
         return len(self._buckets)

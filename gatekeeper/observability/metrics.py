@@ -14,6 +14,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from gatekeeper.observability.light import LightCounter, LightHistogram
+
 # Handling an update is mostly in-memory work: resolve around 100 µs, up to a second for the
 # slow paths that wait on Telegram.
 # A request to Telegram takes tens of milliseconds on a good day, seconds on a bad one.
@@ -53,7 +55,8 @@ class Metrics:
     def __init__(self, namespace: str = "gatekeeper") -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         reg, ns = self.registry, namespace
-        self.updates = Counter(
+        # Counted on every update (the hot path): the light kind, without a lock.
+        self.updates = LightCounter(
             "updates", "Updates received from Telegram.", ["kind"], namespace=ns, registry=reg
         )
         self.decisions = Counter(
@@ -129,7 +132,7 @@ class Metrics:
             namespace=ns,
             registry=reg,
         )
-        self.cache_lookups = Counter(
+        self.cache_lookups = LightCounter(
             "cache_lookups",
             "Membership cache lookups, by layer (memory, redis) and result (hit, miss).",
             ["layer", "result"],
@@ -163,7 +166,7 @@ class Metrics:
         self.shutting_down = Gauge(
             "shutting_down", "1 once a stop was asked for.", namespace=ns, registry=reg
         )
-        self.handler_seconds = Histogram(
+        self.handler_seconds = LightHistogram(
             "handler_seconds",
             "Time spent handling one update.",
             ["kind"],

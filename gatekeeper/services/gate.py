@@ -68,9 +68,9 @@ class Gate:
         if policy.allowed(self._registry.notes.get((message.group_id, user_id))):
             return  # an admin's exception: nothing to look up
         channels = policy.needs_check(rules)
-        verdicts = self._membership.peek(channels, user_id)
-        if verdicts is not None and all(v is Verdict.MEMBER for v in verdicts.values()):
+        if self._membership.subscribed(channels, user_id):
             return  # the hot path: a known subscriber, answered from memory
+        verdicts = self._membership.peek(channels, user_id)
         if verdicts is None:
             try:
                 verdicts = await self._membership.verdicts(channels, user_id)

@@ -37,6 +37,7 @@ class Membership:
         self._unresolved: OrderedDict[tuple[ChatId, UserId], float] = OrderedDict()
         self._gateway = gateway
         self._cache = cache
+        self._memory_get = cache.memory.get
         self._metrics = metrics
         self._on_unreachable = on_unreachable
         self._on_reachable = on_reachable
@@ -44,6 +45,16 @@ class Membership:
         # Keys whose participant update arrived while Telegram was being asked: its answer
         # may predate the update, which wins.
         self._superseded: set[tuple[ChatId, UserId]] = set()
+
+    def subscribed(self, channel_ids: tuple[ChatId, ...], user_id: UserId) -> bool:
+        """Whether memory alone says the user is in every channel (the hot path: no dict, no
+        I/O; a False says nothing more, `peek` then tells what is known)."""
+        get = self._memory_get
+        for channel_id in channel_ids:
+            if get(channel_id, user_id) is not Verdict.MEMBER:
+                return False
+        self._metrics.memory_hits(len(channel_ids))
+        return True
 
     def peek(self, channel_ids: Iterable[ChatId], user_id: UserId) -> dict[ChatId, Verdict] | None:
         """Verdicts from process memory alone, or None if any is unknown there (the hot path)."""

@@ -55,18 +55,29 @@ class Reconciler:
         self._interval = interval
         self._background = background  # the pacer's low priority for what it asks Telegram
         self._last: float | None = None
+        # A pass Telegram made wait: when it goes on, and what it has already looked at
+        # (groups and channels as (chat, 0), mutes as (group, member)).
+        self._resume_at: float | None = None
+        self._seen: set[tuple[ChatId, int]] = set()
         self._lock = asyncio.Lock()
         self.bot_id = 0
 
     async def run_due(self) -> None:
-        """One pass if one is due (the first call always runs one)."""
-        if due(self._last, self._clock.now(), self._interval) and not self._lock.locked():
+        """One pass if one is due (the first call always runs one), or the rest of a pass
+        once Telegram's wait is over."""
+        now = self._clock.now()
+        resuming = self._resume_at is not None and now >= self._resume_at
+        if (resuming or due(self._last, now, self._interval)) and not self._lock.locked():
             await self.run()
 
     async def run(self) -> Counter[str]:
-        """One pass; a flood wait ends it early (the next pass picks up). What it did, by kind."""
+        """One pass, at the background priority. A flood wait pauses it (one log line): it
+        goes on where it stopped once the wait is over. What it did, by kind."""
         async with self._lock:
-            self._last = self._clock.now()
+            if self._resume_at is None:
+                self._last = self._clock.now()
+                self._seen.clear()
+            self._resume_at = None
             done: Counter[str] = Counter()
             with self._background():
                 try:
@@ -74,8 +85,16 @@ class Reconciler:
                     await self._channels(done)
                     await self._muted(done)
                 except FloodWaited as error:
-                    log.warning("reconcile_postponed", reason=str(error), done=dict(done))
+                    self._resume_at = self._clock.now() + error.seconds
+                    left = sum(key not in self._seen for key in self._registry.restrictions)
+                    log.warning(
+                        "reconcile_paused",
+                        reason=str(error),
+                        done=dict(done),
+                        muted_left=left,
+                    )
                     return done
+            self._seen.clear()
             log.info("reconciled", **done)
             return done
 
@@ -90,10 +109,11 @@ class Reconciler:
         even look, which says as much). Groups already marked cost nothing: Telegram tells the
         bot when it is made an admin there again (an update, caught up after a restart)."""
         for group_id, rules in list(self._registry.rules.items()):
-            if not rules.acting:
+            if not rules.acting or (group_id, 0) in self._seen:
                 continue
             standing = await self._standing(group_id, self.bot_id)
             await self._presence.changed(group_id, standing or NOT_MEMBER)
+            self._seen.add((group_id, 0))
             done["groups"] += 1
 
     async def _channels(self, done: Counter[str]) -> None:
@@ -104,7 +124,7 @@ class Reconciler:
                 for g in acting
                 if (link := self._registry.rules[g].link(channel_id)) is not None
             ]
-            if not links:
+            if not links or (channel_id, 0) in self._seen:
                 continue
             standing = await self._standing(channel_id, self.bot_id)
             call = link_call(standing, healthy=all(link.healthy for link in links))
@@ -113,11 +133,14 @@ class Reconciler:
                 await self._links.broken(channel_id, problem)
             elif call is LinkCall.HEAL:
                 await self._links.reachable(channel_id)
+            self._seen.add((channel_id, 0))
             done[f"link_{call.value}"] += 1
 
     async def _muted(self, done: Counter[str]) -> None:
         for restriction in list(self._registry.restrictions.values()):
             group_id, user_id = restriction.group_id, restriction.user_id
+            if (group_id, user_id) in self._seen:
+                continue  # done before Telegram made the pass wait
             rules = self._registry.rules.get(group_id)
             if rules is None or not rules.acting:
                 continue  # re-checked when the bot is an admin there again
@@ -125,6 +148,7 @@ class Reconciler:
                 continue  # released or renewed meanwhile
             try:
                 call = await self._one_muted(group_id, user_id)
+                self._seen.add((group_id, user_id))
             except FloodWaited:
                 raise
             except Exception as error:  # one member's failure must not stop the pass
@@ -145,5 +169,6 @@ class Reconciler:
             await self._gate.recheck(work)  # releases them if they subscribed
         except FloodWaited as error:
             await self._enforcer.postpone((work,), error.seconds, None)
+            self._seen.add((group_id, user_id))  # the postponed re-check is theirs
             raise
         return call

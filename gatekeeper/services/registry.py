@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+from gatekeeper.clock import Clock, SystemClock
 from gatekeeper.domain.i18n import Library, Texts
 from gatekeeper.domain.model import (
     BotState,
@@ -18,20 +19,25 @@ from gatekeeper.domain.model import (
     Restriction,
     UserId,
 )
+from gatekeeper.domain.seen import SeenCount
 from gatekeeper.domain.warmup import WarmupProgress
 from gatekeeper.services.listed import ListedStandings
 from gatekeeper.storage import Storage
 
 
 class Registry:
-    def __init__(self, storage: Storage, library: Library | None = None) -> None:
+    def __init__(
+        self, storage: Storage, library: Library | None = None, clock: Clock | None = None
+    ) -> None:
         self.storage = storage
         self.library = library or Library()
+        self._clock: Clock = clock or SystemClock()
         self.rules: dict[ChatId, GroupRules] = {}
         self.groups_by_channel: dict[ChatId, set[ChatId]] = defaultdict(set)
         self.admins: dict[ChatId, frozenset[UserId]] = {}
         self.restrictions: dict[tuple[ChatId, UserId], Restriction] = {}
-        self.verified: dict[ChatId, set[UserId]] = defaultdict(set)
+        # Members seen subscribed since the start: exact while few, then a 4 KB sketch.
+        self.verified: dict[ChatId, SeenCount] = defaultdict(SeenCount)
         # Known entities: the access hash of each user and chat (by marked id) that storage
         # recorded, so that Telegram can be asked about them even when the session forgot them.
         self.access_hashes: dict[int, int] = {}
@@ -81,7 +87,8 @@ class Registry:
         return sorted(self.groups_by_channel.get(chat_id, ()))
 
     def is_admin(self, group_id: ChatId, user_id: UserId) -> bool:
-        return user_id in self.admins.get(group_id, frozenset())
+        admins = self.admins.get(group_id)
+        return admins is not None and user_id in admins
 
     def set_admins(self, group_id: ChatId, admins: frozenset[UserId]) -> None:
         self.admins[group_id] = admins
@@ -147,10 +154,18 @@ class Registry:
         return [n for (g, _), n in sorted(self.notes.items()) if g == group_id and n.exempt]
 
     async def save_note(self, note: MemberNote) -> None:
-        """Keep a member's note (an empty one is forgotten)."""
+        """Keep a member's note (an empty one is forgotten), stamped with the time."""
         key = (note.group_id, note.user_id)
+        note = replace(note, noted_at=self._clock.now())
         await self.storage.members.save(note)
         if note.is_empty:
             self.notes.pop(key, None)
         else:
             self.notes[key] = note
+
+    async def prune(self, retention: float) -> int:
+        """Forget stale notes (`MemberNote.stale`), here and in storage; how many went."""
+        now = self._clock.now()
+        for key in [k for k, note in self.notes.items() if note.stale(now, retention)]:
+            del self.notes[key]
+        return await self.storage.members.prune(now, retention)

@@ -31,6 +31,7 @@ class _Rule:
     code: int
     message: str
     times: int
+    after: int = 0  # matching calls still let through before the rule bites
 
 
 @dataclass
@@ -59,13 +60,19 @@ class Faults:
             raise ValueError("a flood limit needs at least one call per positive period")
         self._limits[request_name(request)] = _Limit(calls, per_seconds)
 
-    def flood_wait(self, request: str | type, seconds: int, times: int = 1) -> None:
-        """The next ``times`` calls of ``request`` fail with ``FLOOD_WAIT_<seconds>``."""
-        self.error(request, 420, f"FLOOD_WAIT_{int(seconds)}", times)
+    def flood_wait(
+        self, request: str | type, seconds: int, times: int = 1, *, after: int = 0
+    ) -> None:
+        """The next ``times`` calls of ``request`` (once ``after`` more have gone through)
+        fail with ``FLOOD_WAIT_<seconds>``."""
+        self.error(request, 420, f"FLOOD_WAIT_{int(seconds)}", times, after=after)
 
-    def error(self, request: str | type, code: int, message: str, times: int = 1) -> None:
-        """The next ``times`` calls of ``request`` fail with the RPC error ``code``/``message``."""
-        self._rules.append(_Rule(request_name(request), code, message, times))
+    def error(
+        self, request: str | type, code: int, message: str, times: int = 1, *, after: int = 0
+    ) -> None:
+        """The next ``times`` calls of ``request`` (once ``after`` more have gone through)
+        fail with the RPC error ``code``/``message``."""
+        self._rules.append(_Rule(request_name(request), code, message, times, after))
 
     def latency(self, seconds: float) -> None:
         """Every later request is answered after ``seconds`` (an asyncio.sleep); 0 turns it off."""
@@ -99,6 +106,9 @@ class Faults:
             self._within(limit, now)
         for rule in self._rules:
             if rule.request == name:
+                if rule.after > 0:
+                    rule.after -= 1
+                    return
                 rule.times -= 1
                 if rule.times <= 0:
                     self._rules.remove(rule)

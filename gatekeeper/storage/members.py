@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import ChatId, MemberNote, UserId
@@ -31,6 +31,7 @@ class MemberNoteStore:
             "exempt": note.exempt,
             "label": note.label,
             "grace_until": note.grace_until,
+            "noted_at": note.noted_at,
         }
         async with self._sessions.begin() as session:
             await session.execute(
@@ -56,7 +57,30 @@ class MemberNoteStore:
             )
             return [
                 MemberNote(
-                    row.group_id, row.user_id, row.strikes, row.exempt, row.label, row.grace_until
+                    row.group_id,
+                    row.user_id,
+                    row.strikes,
+                    row.exempt,
+                    row.label,
+                    row.grace_until,
+                    row.noted_at,
                 )
                 for row in rows
             ]
+
+    async def prune(self, now: float, retention: float) -> int:
+        """Forget the notes `MemberNote.stale` describes; how many there were."""
+        if retention <= 0:
+            return 0
+        cutoff = now - retention
+        row = MemberNoteRow
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(row).where(
+                    row.bot_id == self._scope.bot_id,
+                    row.exempt.is_(False),
+                    row.noted_at < cutoff,
+                    or_(row.grace_until.is_(None), row.grace_until < cutoff),
+                )
+            )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -158,6 +158,7 @@ class MemberNoteRow(Base):
     exempt: Mapped[bool] = mapped_column(Boolean, server_default=false())  # an admin's /allow
     label: Mapped[str | None] = mapped_column(String(255))  # as the admin named them
     grace_until: Mapped[float | None] = mapped_column(Double)  # unix seconds
+    noted_at: Mapped[float | None] = mapped_column(Double)  # last change, unix seconds
 
 
 class JoinRequestRow(Base):

@@ -40,6 +40,7 @@ from gatekeeper.telegram.message_facts import automatic_forward, first_name, thr
 from gatekeeper.telegram.owed import owed
 from gatekeeper.telegram.participants import standing_of
 from gatekeeper.telegram.private import PrivateChat
+from gatekeeper.telegram.slots import Slots
 
 log = structlog.get_logger(__name__)
 
@@ -75,9 +76,9 @@ class Handlers:
         self._presence = presence
         self._notices = notices
         self._metrics = metrics
-        self._slots = asyncio.Semaphore(concurrency)
+        self._slots = Slots(concurrency)
         # Presses get slots of their own: an answer is due within seconds, whatever the backlog.
-        self._press_slots = asyncio.Semaphore(max(1, concurrency // 4))
+        self._press_slots = Slots(max(1, concurrency // 4))
         self._private = private
         self._clock = clock
         self._presses = Limiter(PRESSES_PER_USER, PRESSES_OVERALL)
@@ -144,7 +145,7 @@ class Handlers:
         self,
         kind: str,
         handler: Callable[[Any], Awaitable[None]],
-        slots: asyncio.Semaphore | None = None,
+        slots: Slots | None = None,
     ) -> Callable[[Any], Awaitable[None]]:
         """Bound concurrency, time the handler and keep one bad update from going unnoticed."""
         bound = slots or self._slots
@@ -160,7 +161,9 @@ class Handlers:
             try:
                 if not self.ready.is_set():
                     await self.ready.wait()
-                async with bound:
+                if not bound.try_take():
+                    await bound.take()
+                try:
                     counted.inc()
                     started = time.perf_counter()
                     try:
@@ -169,6 +172,8 @@ class Handlers:
                         log.exception("handler_failed", kind=kind)
                     finally:
                         timed.observe(time.perf_counter() - started)
+                finally:
+                    bound.give()
             finally:
                 self._inflight.pop(task, None)
 

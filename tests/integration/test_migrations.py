@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ OUR_TABLES = {
     "warmup_members",
     "postponed_work",
 }
-HEAD = "0009_observe_and_log_channel"
+HEAD = "0010_member_note_times"
 BOT = 6_100_000_001
 
 
@@ -399,5 +400,39 @@ async def test_groups_stored_before_observe_mode_enforce_and_an_observing_group_
             ("Trial", False),
         ], "a group that only watched must not start muting under the older code"
         assert not {"mode", "log_channel_id"} & columns
+    finally:
+        await engine.dispose()
+
+
+async def test_notes_kept_before_their_times_were_recorded_are_stamped_at_the_upgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0009_observe_and_log_channel")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO member_notes (bot_id, group_id, user_id, strikes) "
+                    f"VALUES ({BOT}, -1001000000001, 1001, 2)"
+                )
+            )
+        started = time.time()
+        await migrate.upgrade(engine)
+        storage = Storage.on(engine)
+        await storage.bind(BOT)
+        (note,) = await storage.members.all()
+        assert note == MemberNote(-1001000000001, 1001, strikes=2)
+        assert note.noted_at is not None and started - 1 <= note.noted_at <= time.time() + 1
+        assert await storage.members.prune(time.time(), 3600) == 0  # a whole retention from now
+
+        await migrate.downgrade(engine, "0009_observe_and_log_channel")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("member_notes")}
+            )
+            notes = (await conn.execute(text("SELECT user_id, strikes FROM member_notes"))).all()
+        assert "noted_at" not in columns
+        assert [tuple(row) for row in notes] == [(1001, 2)]
     finally:
         await engine.dispose()

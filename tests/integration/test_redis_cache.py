@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -71,6 +72,23 @@ async def test_keys_carry_the_ttl_of_their_verdict(
     non_member_ttl = await client.ttl(f"{prefix}m:{CH}:2")
     assert MEMBER_TTL - 5 <= member_ttl <= MEMBER_TTL
     assert NON_MEMBER_TTL - 5 <= non_member_ttl <= NON_MEMBER_TTL
+
+
+async def test_keys_learnt_together_expire_spread_over_the_jitter(
+    client: aioredis.Redis, prefix: str
+) -> None:
+    shared = RedisMembership(
+        client,
+        prefix=prefix,
+        member_ttl=MEMBER_TTL,
+        non_member_ttl=NON_MEMBER_TTL,
+        jitter=0.2,
+        rng=random.Random(1),
+    )
+    await shared.put_many(CH, {user: Verdict.MEMBER for user in range(100)})
+    ttls = [await client.pttl(shared.key(CH, user)) for user in range(100)]
+    assert all(MEMBER_TTL * 800 - 50 <= ttl <= MEMBER_TTL * 1000 for ttl in ttls)
+    assert len({ttl // 1000 for ttl in ttls}) > 50  # not all due in the same second
 
 
 async def test_put_many_and_get_many(shared: RedisMembership, client: aioredis.Redis) -> None:

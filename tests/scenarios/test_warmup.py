@@ -79,8 +79,10 @@ async def test_a_warm_up_cut_short_by_a_crash_resumes_where_it_stopped(warm: Sta
 
     await warm.kill()  # nothing saved but what the bot wrote to its database
     app = await warm.start()
-    await warm.pass_time(61)
-    await warm.pass_time(61)
+    # The start's reconciliation shares the limited GetParticipant budget (it goes on once
+    # its own flood wait is over): a third window for the warm-up.
+    for _ in range(3):
+        await warm.pass_time(61)
 
     progress = app.warmup.progress(warm.group.peer_id)
     assert progress is not None and progress.state is WarmupState.DONE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -39,23 +39,78 @@ def test_unknown_is_never_cached() -> None:
     assert len(memory) == 0
 
 
-def test_evicts_least_recently_used_at_the_bound() -> None:
+def test_a_full_memory_drops_first_what_nobody_used_since_the_last_sweep() -> None:
     memory = make(max_entries=3)
     for user in (1, 2, 3):
         memory.put(CH, user, Verdict.MEMBER)
-    assert memory.get(CH, 1) is Verdict.MEMBER  # 1 is now the most recent; 2 the oldest
+    assert memory.get(CH, 1) is Verdict.MEMBER  # 1 writes; 2 and 3 stay silent
     memory.put(CH, 4, Verdict.MEMBER)
     assert len(memory) == 3
-    assert memory.get(CH, 2) is None
+    assert memory.get(CH, 2) is None  # the oldest of the unused
     assert [memory.get(CH, u) for u in (1, 3, 4)] == [Verdict.MEMBER] * 3
-    assert memory.evictions == 1
+    assert (memory.evictions, memory.sweeps) == (1, 1)
+
+
+def test_a_verdict_used_is_spared_once_then_goes_like_the_others() -> None:
+    memory = make(max_entries=2)
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.put(CH, 2, Verdict.MEMBER)
+    memory.get(CH, 1)
+    memory.get(CH, 2)  # both used: 1 is spared and moved back, then 2 is too, then 1 goes
+    memory.put(CH, 3, Verdict.MEMBER)
+    assert [memory.get(CH, u) for u in (1, 2, 3)] == [None, Verdict.MEMBER, Verdict.MEMBER]
+
+
+def test_a_full_memory_drops_an_expired_verdict_before_a_live_one_used_lately() -> None:
+    clock = FrozenClock()
+    memory = make(max_entries=3, clock=clock)
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.put(CH, 2, Verdict.NOT_MEMBER)
+    memory.put(CH, 3, Verdict.MEMBER)
+    memory.get(CH, 1)
+    clock.advance(NON_MEMBER_TTL)  # 2 has expired, unread
+    memory.put(CH, 4, Verdict.MEMBER)
+    assert [memory.get(CH, u) for u in (1, 3, 4)] == [Verdict.MEMBER] * 3
+    assert (memory.evictions, memory.expirations) == (0, 1)
+
+
+def test_a_sweep_frees_a_twentieth_of_the_room_at_once() -> None:
+    memory = make(max_entries=1_000)
+    for user in range(1_000):
+        memory.put(CH if user % 2 else OTHER, user, Verdict.MEMBER)
+    memory.put(CH, 5_000, Verdict.MEMBER)
+    assert len(memory) == 1_000 - 50 + 1
+    assert memory.sweeps == 1
+    for user in range(5_001, 5_049):
+        memory.put(CH, user, Verdict.MEMBER)
+    assert memory.sweeps == 1  # the room was there: no sweep per insert
+
+
+def test_ttls_are_shortened_by_the_jitter_and_never_lengthened() -> None:
+    clock = FrozenClock()
+    memory = MembershipMemory(
+        1_000, MEMBER_TTL, NON_MEMBER_TTL, clock, jitter=0.2, rng=random.Random(3)
+    )
+    for user in range(200):
+        memory.put(CH, user, Verdict.MEMBER)
+        memory.put(OTHER, user, Verdict.NOT_MEMBER)
+    members = [memory.expires_in(CH, u) or 0.0 for u in range(200)]
+    others = [memory.expires_in(OTHER, u) or 0.0 for u in range(200)]
+    assert all(MEMBER_TTL * 0.8 - 0.001 <= t <= MEMBER_TTL for t in members)
+    assert all(NON_MEMBER_TTL * 0.8 - 0.001 <= t <= NON_MEMBER_TTL for t in others)
+    assert len(set(members)) > 150  # spread out, not all due in the same second
+    with pytest.raises(ValueError):
+        MembershipMemory(10, 1, 1, clock, jitter=0.9)
 
 
 def test_overwriting_does_not_evict_and_refreshes() -> None:
-    memory = make(max_entries=2)
+    clock = FrozenClock()
+    memory = make(max_entries=2, clock=clock)
     memory.put(CH, 1, Verdict.NOT_MEMBER)
     memory.put(CH, 2, Verdict.MEMBER)
-    memory.put(CH, 1, Verdict.MEMBER)  # now 2 is the oldest
+    clock.advance(1)
+    memory.put(CH, 1, Verdict.MEMBER)  # now 2 is the soonest to expire
+    assert len(memory) == 2 and memory.evictions == 0
     memory.put(CH, 3, Verdict.MEMBER)
     assert memory.get(CH, 1) is Verdict.MEMBER
     assert memory.get(CH, 2) is None
@@ -140,28 +195,21 @@ async def test_membership_cache_without_redis_uses_memory_only() -> None:
     assert cache.peek(CH, 2) is None
 
 
-# A reference model: the obvious, slow LRU with expiry. The real one must agree with it exactly.
+# A reference model: every verdict ever put, with its expiry. The real memory may have dropped
+# some (it is bounded), but what it answers must be the model's, and never past its TTL.
 class _Model:
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self.entries: OrderedDict[tuple[int, int], tuple[Verdict, float]] = OrderedDict()
+    def __init__(self) -> None:
+        self.entries: dict[tuple[int, int], tuple[Verdict, float]] = {}
 
     def get(self, key: tuple[int, int], now: float) -> Verdict | None:
         if key not in self.entries:
             return None
         verdict, expires = self.entries[key]
-        if expires <= now:
-            del self.entries[key]
-            return None
-        self.entries.move_to_end(key)
-        return verdict
+        return verdict if now < expires else None
 
     def put(self, key: tuple[int, int], verdict: Verdict, now: float) -> None:
         ttl = MEMBER_TTL if verdict is Verdict.MEMBER else NON_MEMBER_TTL
-        if key not in self.entries and len(self.entries) >= self.max_entries:
-            self.entries.popitem(last=False)
         self.entries[key] = (verdict, now + ttl)
-        self.entries.move_to_end(key)
 
 
 _keys = st.tuples(st.sampled_from([CH, OTHER]), st.integers(1, 6))
@@ -179,28 +227,27 @@ _ops = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(max_entries=st.integers(1, 5), ops=_ops)
-def test_property_bounded_never_stale_and_matches_reference(
+def test_property_bounded_never_stale_never_wrong(
     max_entries: int, ops: list[tuple[object, ...]]
 ) -> None:
     clock = FrozenClock()
     memory = make(max_entries=max_entries, clock=clock)
-    model = _Model(max_entries)
+    model = _Model()
     for op in ops:
         now = clock.now()
         match op:
             case ("get", (int() as channel, int() as user)):
                 got = memory.get(channel, user)
-                assert got == model.get((channel, user), now)
-                if got is not None:  # never a verdict older than its TTL
-                    ttl = MEMBER_TTL if got is Verdict.MEMBER else NON_MEMBER_TTL
-                    _, expires = model.entries[(channel, user)]
-                    assert now < expires <= now + ttl
+                if got is not None:  # the verdict last put, and never older than its TTL
+                    assert got == model.get((channel, user), now)
             case ("put", (int() as channel, int() as user), Verdict() as verdict):
                 memory.put(channel, user, verdict)
                 model.put((channel, user), verdict, now)
+                assert memory.get(channel, user) is verdict  # what was just put is kept
             case ("forget", (int() as channel, int() as user)):
                 memory.forget(channel, user)
                 model.entries.pop((channel, user), None)
+                assert memory.get(channel, user) is None
             case ("forget_channel", int() as channel):
                 memory.forget_channel(channel)
                 for key in [k for k in model.entries if k[0] == channel]:
@@ -209,4 +256,6 @@ def test_property_bounded_never_stale_and_matches_reference(
                 clock.advance(seconds)
             case _:
                 raise AssertionError(f"unmatched operation {op!r}")
-        assert len(memory) == len(model.entries) <= max_entries
+        assert len(memory) <= max_entries
+        live = sum(v is not None for v in (memory.expires_in(*k) for k in model.entries))
+        assert len(memory) == live  # nothing kept that the model forgot

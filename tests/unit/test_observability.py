@@ -125,3 +125,31 @@ def test_console_logging_and_reconfiguration() -> None:
     assert "hunter2" not in output and "***" in output
     with pytest.raises(ValueError):
         configure_logging("LOUD")
+
+
+def test_the_light_counter_and_histogram_expose_what_prometheus_own_would() -> None:
+    from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+    from gatekeeper.observability.light import LightCounter, LightHistogram
+
+    light, heavy = CollectorRegistry(), CollectorRegistry()
+    counters = (
+        LightCounter("n", "Things.", ["kind"], namespace="t", registry=light),
+        Counter("n", "Things.", ["kind"], namespace="t", registry=heavy),
+    )
+    histograms = (
+        LightHistogram("s", "Time.", ["kind"], buckets=(0.1, 1.0), namespace="t", registry=light),
+        Histogram("s", "Time.", ["kind"], buckets=(0.1, 1.0), namespace="t", registry=heavy),
+    )
+    for counter in counters:
+        counter.labels(kind="a").inc()
+        counter.labels(kind="b").inc(2)
+    for histogram in histograms:
+        for value in (0.05, 0.1, 0.5, 3.0):  # a bound is inclusive: 0.1 goes in le="0.1"
+            histogram.labels(kind="a").observe(value)
+
+    def rendered(registry: CollectorRegistry) -> list[str]:
+        text = generate_latest(registry).decode()
+        return [line for line in text.splitlines() if "_created" not in line]
+
+    assert rendered(light) == rendered(heavy)

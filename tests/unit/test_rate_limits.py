@@ -88,3 +88,11 @@ def test_never_more_than_the_rate_in_any_window(count: int, per: float, times: l
         in_window = [t for t in admitted if start <= t < start + per]
         # a token bucket admits at most `count` plus what refills within the window
         assert len(in_window) <= 2 * count
+
+
+def test_a_raid_of_new_users_cannot_grow_the_table_past_its_bound() -> None:
+    limiter = Limiter(Rate(1, 60), max_keys=100)
+    for user in range(1_000):
+        assert limiter.allow(user, 0.0)
+        assert len(limiter) <= 100
+    assert not limiter.allow(999, 1.0)  # the latest are still remembered and limited
