@@ -88,7 +88,7 @@ class Handlers:
         self.closed = False  # once shutting down: updates are no longer taken
         self._also: list[tuple[Callable[[Any], Awaitable[None]], Any]] = []
         self._refused: list[tuple[int, int]] = []  # members of updates come after close()
-        self._inflight: dict[asyncio.Task[Any], list[tuple[int, int]]] = {}  # -> members owed
+        self._inflight: dict[asyncio.Task[Any], Any] = {}  # -> the update it handles
 
     def register(self, client: TelegramClient) -> None:
         handlers: list[tuple[Callable[[Any], Awaitable[None]], Any]] = [
@@ -133,7 +133,7 @@ class Handlers:
 
     def unfinished(self) -> list[tuple[int, int]]:
         """(chat id, user id) of every member an update still in hand, or refused, is about."""
-        taken = (pair for pairs in self._inflight.values() for pair in pairs)
+        taken = (pair for event in self._inflight.values() for pair in owed(event))
         return [pair for pair in (*self._refused, *taken) if pair[1] != self.me_id]
 
     async def finish(self) -> None:
@@ -157,7 +157,7 @@ class Handlers:
             if self.closed or task is None:
                 self._refused.extend(owed(event))
                 return
-            self._inflight[task] = owed(event)
+            self._inflight[task] = event  # whom it is about is worked out only if cut short
             try:
                 if not self.ready.is_set():
                     await self.ready.wait()
