@@ -49,6 +49,15 @@ PRESSES_PER_USER = Rate(5, 30.0)
 PRESSES_OVERALL = Rate(20, 1.0)
 
 
+def _service_message(event: Any) -> bool:
+    """A ChatAction that came as a service message (a participant update is counted as one)."""
+    return not isinstance(event.original_update, types.UpdateChannelParticipant)
+
+
+def _never(event: Any) -> bool:
+    return False
+
+
 class Handlers:
     """Registers the bot's event handlers on a client and turns each event into a service call."""
 
@@ -94,7 +103,11 @@ class Handlers:
         handlers: list[tuple[Callable[[Any], Awaitable[None]], Any]] = [
             (self._guard("message", self.on_message), events.NewMessage()),
             (self._guard("edit", self.on_edit), events.MessageEdited()),
-            (self._guard("join", self.on_chat_action), events.ChatAction()),
+            # A join told by a participant update is counted as that update, not twice.
+            (
+                self._guard("join", self.on_chat_action, counts=_service_message),
+                events.ChatAction(),
+            ),
             (
                 self._guard("participant", self.on_participant),
                 events.Raw(types.UpdateChannelParticipant),
@@ -116,10 +129,13 @@ class Handlers:
         builder: Any,
         *,
         presses: bool = False,
+        counted: bool = True,
     ) -> None:
-        """Another module's handler, registered (and guarded) with these."""
+        """Another module's handler, registered (and guarded) with these; `counted=False`
+        for one that listens to updates another handler counts already."""
         slots = self._press_slots if presses else None
-        self._also.append((self._guard(kind, handler, slots), builder))
+        counts = None if counted else _never
+        self._also.append((self._guard(kind, handler, slots, counts), builder))
 
     def close(self) -> None:
         """Take no more updates (shutdown): those already taken still finish (`finish`); the
@@ -146,8 +162,10 @@ class Handlers:
         kind: str,
         handler: Callable[[Any], Awaitable[None]],
         slots: Slots | None = None,
+        counts: Callable[[Any], bool] | None = None,
     ) -> Callable[[Any], Awaitable[None]]:
-        """Bound concurrency, time the handler and keep one bad update from going unnoticed."""
+        """Bound concurrency, time the handler and keep one bad update from going unnoticed;
+        the update is counted in `updates_total` unless `counts` says another handler does."""
         bound = slots or self._slots
         counted = self._metrics.updates.labels(kind=kind)  # resolved once, not per update
         timed = self._metrics.handler_seconds.labels(kind=kind)
@@ -164,7 +182,8 @@ class Handlers:
                 if not bound.try_take():
                     await bound.take()
                 try:
-                    counted.inc()
+                    if counts is None or counts(event):
+                        counted.inc()
                     started = time.perf_counter()
                     try:
                         await handler(event)

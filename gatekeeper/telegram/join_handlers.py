@@ -51,8 +51,11 @@ class JoinHandlers:
         handlers.also(
             "join_press", self.on_press, events.CallbackQuery(data=JOIN_BUTTON), presses=True
         )
-        handlers.also(
-            "join_handled", self.on_participant, events.Raw(types.UpdateChannelParticipant)
+        handlers.also(  # the update is counted as a participant update already
+            "join_handled",
+            self.on_participant,
+            events.Raw(types.UpdateChannelParticipant),
+            counted=False,
         )
 
     async def on_request(self, update: Any) -> None:

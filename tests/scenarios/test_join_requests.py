@@ -199,3 +199,28 @@ async def test_a_known_subscriber_s_request_costs_one_call_to_telegram(stage: St
 
     assert dict(stage.sim.requests - before) == {"HideChatJoinRequestRequest": 1}
     assert stage.group.is_member(stage.bob)
+
+
+def updates_counted(stage: Stage) -> dict[str, float]:
+    assert stage.app is not None
+    counted = {}
+    for line in stage.app.metrics.render().decode().splitlines():
+        if line.startswith("gatekeeper_updates_total{"):
+            labels, value = line.rsplit(" ", 1)
+            counted[labels.split('kind="')[1].split('"')[0]] = float(value)
+    return counted
+
+
+async def test_the_participant_update_that_ends_a_request_is_counted_once(stage: Stage) -> None:
+    await guarded(stage)
+    stage.bob.request_join(stage.group)
+    await stage.settle()
+    before = updates_counted(stage)
+
+    stage.carol.approve_join(stage.group, stage.bob)  # Telegram says so in one update
+    await stage.settle()
+
+    after = updates_counted(stage)
+    grown = {kind: after[kind] - before.get(kind, 0.0) for kind in after}
+    # His arrival, then his mute (he is not subscribed): each update once, as what it is.
+    assert {kind: n for kind, n in grown.items() if n} == {"participant": 2.0}
