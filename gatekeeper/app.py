@@ -462,6 +462,7 @@ def build(
     )
     app_tasks.append(app)
     admin.warmups = warmups
+    admin.join_requests = pending.waiting
     links.on_healed = lambda group_id, channel_id: app.spawn(
         gate.recheck_muted(group_id, channel_id)
     )

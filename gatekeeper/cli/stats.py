@@ -25,6 +25,7 @@ async def gather(settings: Settings, recent: int = RECENT) -> dict[str, Any]:
         await storage.bind(settings.bot_id)
         groups: list[dict[str, Any]] = []
         muted = Counter(r.group_id for r in await storage.restrictions.all())
+        requests = Counter(r.chat_id for r in await storage.join_requests.all())
         for rules in await storage.groups.load_all():
             counts = await storage.audit.counts(rules.group_id)
             entries = await storage.audit.recent(rules.group_id, recent)
@@ -43,6 +44,7 @@ async def gather(settings: Settings, recent: int = RECENT) -> dict[str, Any]:
                         for link in rules.links
                     ],
                     "muted": muted[rules.group_id],
+                    "join_requests": requests[rules.group_id],  # waiting for an answer
                     "verified": sum(counts.get(action, 0) for action in VERIFIED),
                     "actions": counts,
                     "recent": [
@@ -61,6 +63,7 @@ async def gather(settings: Settings, recent: int = RECENT) -> dict[str, Any]:
         "unhealthy_links": sum(not link["healthy"] for link in links),
         "muted": sum(int(g["muted"]) for g in groups),
         "verified": sum(int(g["verified"]) for g in groups),
+        "join_requests": sum(int(g["join_requests"]) for g in groups),
     }
     return {"totals": totals, "groups": groups}
 
@@ -82,7 +85,10 @@ def render(report: dict[str, Any], out: TextIO) -> None:
         if group["bot_state"] != "ok":
             state += f", bot {group['bot_state']}: it acts on nobody here"
         print(f"\n{group['title'] or group['id']} ({group['id']}), {state}", file=out)
-        print(f"  muted {group['muted']}, verified {group['verified']}", file=out)
+        waiting = (
+            f", join requests waiting {group['join_requests']}" if group["join_requests"] else ""
+        )
+        print(f"  muted {group['muted']}, verified {group['verified']}{waiting}", file=out)
         for link in group["links"]:
             health = "healthy" if link["healthy"] else f"UNHEALTHY: {link['problem']}"
             print(f"  channel {link['channel']}: {health}", file=out)

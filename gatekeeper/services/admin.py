@@ -63,6 +63,7 @@ class Admin:
         self.bot_id = 0
         self.exceptions = Exceptions(gateway, registry, gate, clock)
         self.warmups: Warmups | None = None  # /verify; /protect starts a warm-up
+        self.join_requests: Callable[[ChatId], int] = lambda group_id: 0  # waiting, for /status
         self._observer = observer
         self.log_channel = LogChannel(gateway, registry, journal, clock)
 
@@ -282,7 +283,12 @@ class Admin:
 
     async def status(self, group_id: ChatId) -> str:
         return await status_report(
-            self._gateway, self._registry, self.bot_id, group_id, self._observer
+            self._gateway,
+            self._registry,
+            self.bot_id,
+            group_id,
+            self._observer,
+            join_requests=self.join_requests(group_id),
         )
 
     async def settings(

@@ -28,6 +28,10 @@ class PendingRequests:
     def all(self) -> list[JoinRequest]:
         return list(self._by_key.values())
 
+    def waiting(self, chat_id: ChatId) -> int:
+        """How many requests to join the chat wait for an answer (the bot's or the admins')."""
+        return sum(1 for c, _ in self._by_key if c == chat_id)
+
     def requested(self, chat_id: ChatId, user_id: UserId) -> bool:
         """Whether the user asked to join the chat and the bot still believes it pending."""
         request = self._by_key.get((chat_id, user_id))

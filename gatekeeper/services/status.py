@@ -19,6 +19,8 @@ async def status_report(
     bot_id: int,
     group_id: ChatId,
     observer: Observer | None = None,
+    *,
+    join_requests: int = 0,
 ) -> str:
     t = registry.texts(group_id)
     rules = registry.rules.get(group_id)
@@ -58,6 +60,8 @@ async def status_report(
         lines.append(f"• {t.name(link.channel.label)}: {health}")
     lines.append(t.tr("Muted by me: {count}", count=len(registry.restrictions_in(group_id))))
     lines.append(t.tr("Exceptions (/allowed): {count}", count=len(registry.allowed_in(group_id))))
+    if join_requests:
+        lines.append(t.tr("🚪 Join requests waiting: {count}", count=join_requests))
     seen = len(registry.verified.get(group_id, ()))
     lines.append(t.tr("Seen subscribed since I last started: {count}", count=seen))
     lines.append(warmup_line(registry.warmups.get(group_id), t))

@@ -20,6 +20,7 @@ async def test_stats_count_groups_links_mutes_and_releases(
         await say(stage, stage.alice, stage.group, "hi")
         await say(stage, stage.bob, stage.group, "hello")
         stage.bob.join(stage.news)
+        stage.sim.create_user("Dan").request_join(stage.group)  # asked to subscribe first
         await stage.settle()
         settings = stage.settings()
 
@@ -33,10 +34,11 @@ async def test_stats_count_groups_links_mutes_and_releases(
             "unhealthy_links": 0,
             "muted": 1,
             "verified": 1,
+            "join_requests": 1,
         }
         (group,) = report["groups"]
         assert group["title"] == "Coffee chat" and group["links"][0]["channel"] == "@news"
-        assert group["bot_state"] == "ok"
+        assert group["bot_state"] == "ok" and group["join_requests"] == 1
         recent = [e["action"] for e in group["recent"]][:5]
         assert recent == ["release", "delete", "mute", "delete", "mute"], "their messages too"
         assert group["recent"][0]["user_id"] == stage.bob.id
@@ -46,5 +48,6 @@ async def test_stats_count_groups_links_mutes_and_releases(
         shown = text.getvalue()
         assert "1 protected group(s), 1 channel link(s) (0 unhealthy)" in shown
         assert "channel @news: healthy" in shown
+        assert "muted 1, verified 1, join requests waiting 1" in shown
     finally:
         await stage.stop()

@@ -7,7 +7,7 @@ from structlog.testing import capture_logs
 
 from gatekeeper.sim import SimMessage, SimUser
 from gatekeeper.sim.stage import Stage
-from tests.scenarios.helpers import button_urls, guarded, say
+from tests.scenarios.helpers import button_urls, guarded, last_reply, say
 from tests.scenarios.test_gating_rules import audit
 
 
@@ -224,3 +224,21 @@ async def test_the_participant_update_that_ends_a_request_is_counted_once(stage:
     grown = {kind: after[kind] - before.get(kind, 0.0) for kind in after}
     # His arrival, then his mute (he is not subscribed): each update once, as what it is.
     assert {kind: n for kind, n in grown.items() if n} == {"participant": 2.0}
+
+
+async def test_status_counts_the_join_requests_still_waiting(stage: Stage) -> None:
+    await guarded(stage)
+    dan = stage.sim.create_user("Dan")
+    await say(stage, stage.carol, stage.group, "/status")
+    assert "Join requests waiting" not in last_reply(stage.group, stage.bot), "none yet"
+
+    stage.bob.request_join(stage.group)  # asked to subscribe first
+    dan.request_join(stage.group)
+    await stage.settle()
+    await say(stage, stage.carol, stage.group, "/status")
+    assert "Join requests waiting: 2" in last_reply(stage.group, stage.bot)
+
+    stage.carol.approve_join(stage.group, stage.bob)
+    await stage.settle()
+    await say(stage, stage.carol, stage.group, "/status")
+    assert "Join requests waiting: 1" in last_reply(stage.group, stage.bot)
