@@ -22,6 +22,7 @@ from gatekeeper.observability.health import HealthServer
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.observability.readiness import database_check, redis_check, telegram_check
 from gatekeeper.services import pending_requests
+from gatekeeper.services.access_hashes import AccessHashes
 from gatekeeper.services.admin import Admin
 from gatekeeper.services.channel_requests import ChannelRequests
 from gatekeeper.services.enforcer import Enforcer
@@ -457,7 +458,19 @@ def build(
         join_handlers=join_handlers,
         warmup=warmups,
         journal=journal,
-        housekeeping=Housekeeping(registry, clock, retention=settings.note_retention),
+        housekeeping=Housekeeping(
+            registry,
+            clock,
+            retention=settings.note_retention,
+            hashes=AccessHashes(
+                registry,
+                clock,
+                retention=settings.hash_retention,
+                requests=pending.all,
+                postponed=queue.members,
+                waiting=notices.waiting_members,
+            ),
+        ),
         redis=redis,
     )
     app_tasks.append(app)

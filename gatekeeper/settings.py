@@ -45,6 +45,8 @@ HINTS: dict[str, str] = {
     "sentry_environment": "a Sentry environment name, e.g. production",
     "note_retention": "seconds a member's warnings and spent grace outlive their last change, "
     "e.g. 2592000 (0: forever)",
+    "hash_retention": "seconds a user's access hash outlives the last thing that needed it, "
+    "e.g. 2592000 (0: forever)",
     "reconcile_interval": "seconds between reconciliations with Telegram, e.g. 3600 (0: at start)",
 }
 
@@ -81,6 +83,7 @@ class Settings(BaseSettings):
     sentry_environment: str = "production"
     reconcile_interval: float = Field(default=3600.0, ge=0)
     note_retention: float = Field(default=30 * 86_400.0, ge=0)
+    hash_retention: float = Field(default=30 * 86_400.0, ge=0)
 
     @field_validator("api_hash")
     @classmethod

@@ -9,6 +9,8 @@ Telegram says anything about that member in that group (a participant update).
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from gatekeeper.clock import Clock, SystemClock
 from gatekeeper.domain.model import ChatId, UserId
 from gatekeeper.domain.standing import Standing
@@ -83,6 +85,15 @@ class ListedStandings:
         entry = self._groups.get(group_id)
         if entry is not None:
             entry[1].pop(user_id, None)
+
+    def prune(self, keep: Container[ChatId]) -> int:
+        """Forget the listings no longer believed (listed a TTL ago or more) but those of the
+        groups in `keep` (a warm-up still under way fills them); how many members went."""
+        now = self._clock.now()
+        stale = [
+            g for g, (when, _) in self._groups.items() if now - when >= self._ttl and g not in keep
+        ]
+        return sum(len(self._groups.pop(g)[1]) for g in stale)
 
     def forget_group(self, group_id: ChatId) -> None:
         self._groups.pop(group_id, None)

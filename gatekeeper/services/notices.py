@@ -201,6 +201,10 @@ class Notices:
     async def delete_later(self, chat_id: ChatId, message_id: int, after: float) -> None:
         await self._queue.add((DeleteMessage(chat_id, message_id),), after, None)
 
+    def waiting_members(self) -> set[UserId]:
+        """The members still to be told (a notice mentions each of them)."""
+        return {user_id for waiting in self._waiting.values() for user_id in waiting}
+
     def forget_waiting(self, group_id: ChatId, user_id: UserId) -> None:
         """A member no longer needs telling (released before their turn came)."""
         self._waiting.get(group_id, {}).pop(user_id, None)

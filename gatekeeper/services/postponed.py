@@ -143,6 +143,10 @@ class PostponedWork:
         for batch in [b for b in self._later if b.row is None and not b.saving]:
             await self._save(batch)
 
+    def members(self) -> set[int]:
+        """The members the waiting work is about (0 for work about no one)."""
+        return {_member(batch.work) for batch in self._later}
+
     def pending(self) -> int:
         """Postponed actions still waiting for their turn."""
         return sum(len(batch.work) for batch in self._later)

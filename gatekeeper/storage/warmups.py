@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import ChatId, UserId
 from gatekeeper.domain.warmup import WarmupProgress, as_record, from_record
-from gatekeeper.storage._sql import insert_or_ignore, upsert
+from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import WarmupMemberRow, WarmupRow
 
@@ -89,14 +89,25 @@ class WarmupStore:
             rows = await session.scalars(query)
             return [ListedMember(r.user_id, r.kind, r.access_hash) for r in rows]
 
-    async def forget_members(self, group_id: ChatId) -> None:
-        """A new warm-up lists the group afresh."""
+    async def member_ids(self, group_id: ChatId, after: UserId = 0) -> list[UserId]:
+        """The ids of the listed members above `after` (those a warm-up has yet to check)."""
+        query = select(WarmupMemberRow.user_id).where(
+            WarmupMemberRow.bot_id == self._scope.bot_id,
+            WarmupMemberRow.group_id == group_id,
+            WarmupMemberRow.user_id > after,
+        )
+        async with self._sessions() as session:
+            return [int(user_id) for user_id in await session.scalars(query)]
+
+    async def forget_members(self, group_id: ChatId) -> int:
+        """A new warm-up lists the group afresh (or an old listing is let go): how many went."""
         async with self._sessions.begin() as session:
-            await session.execute(
+            return await affected(
+                session,
                 delete(WarmupMemberRow).where(
                     WarmupMemberRow.bot_id == self._scope.bot_id,
                     WarmupMemberRow.group_id == group_id,
-                )
+                ),
             )
 
     async def _count(self, session: AsyncSession, group_id: ChatId) -> int:
