@@ -17,9 +17,14 @@ from pathlib import Path
 
 import pytest
 import redis
+from hypothesis import settings
 
 from gatekeeper.sim.stage import Stage
 from gatekeeper.storage.scratch import scratch_database
+
+# Speed lives in `python run.py bench`: no example fails for being slow on a loaded machine.
+settings.register_profile("no_deadline", deadline=None)
+settings.load_profile("no_deadline")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
