@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-
 from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import (
     BotState,
     Channel,
-    ChannelLink,
     ChatId,
-    GraceMode,
     GroupRules,
     GroupSettings,
-    Mode,
-    OnLeave,
-    OnViolation,
-    Require,
-    Sweep,
 )
 from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
 from gatekeeper.storage.errors import NotFound
+from gatekeeper.storage.group_rows import channel_links, group_rules, rules_of, settings_values
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import ChannelRow, GroupChannelRow, GroupRow
 
@@ -43,12 +34,12 @@ class GroupStore:
         async with self._sessions() as session:
             query = select(GroupRow).where(GroupRow.bot_id == bot).order_by(GroupRow.id)
             rows = (await session.scalars(query)).all()
-            links = await _links(session, bot, None)
-        return [_rules(row, links[row.id]) for row in rows]
+            links = await channel_links(session, bot, None)
+        return [rules_of(row, links[row.id]) for row in rows]
 
     async def get(self, group_id: ChatId) -> GroupRules | None:
         async with self._sessions() as session:
-            return await _get(session, self._scope.bot_id, group_id)
+            return await group_rules(session, self._scope.bot_id, group_id)
 
     async def access_hashes(self) -> dict[ChatId, int]:
         """The access hash of every group and channel this bot recorded one for."""
@@ -81,18 +72,7 @@ class GroupStore:
                 "id": group_id,
                 "title": title,
                 "protected": False,
-                "on_violation": _DEFAULTS.on_violation.value,
-                "notice_ttl": _DEFAULTS.notice_ttl,
-                "require": _DEFAULTS.require.value,
-                "kick_after": _DEFAULTS.kick_after,
-                "warn_first": _DEFAULTS.warn_first,
-                "on_leave": _DEFAULTS.on_leave.value,
-                "grace": _DEFAULTS.grace,
-                "grace_mode": _DEFAULTS.grace_mode.value,
-                "decline_after": _DEFAULTS.decline_after,
-                "pending_accept": _DEFAULTS.pending_accept,
-                "sweep": _DEFAULTS.sweep.value,
-                "mode": _DEFAULTS.mode.value,
+                **settings_values(_DEFAULTS),
                 "linked_channel_id": linked_channel_id,
                 "access_hash": access_hash,
             }
@@ -101,7 +81,7 @@ class GroupStore:
             )
             stmt = upsert(session, GroupRow, values, key=_ID_KEY, update=update_, also=_touched())
             await session.execute(stmt)
-            rules = await _get(session, bot, group_id)
+            rules = await group_rules(session, bot, group_id)
         assert rules is not None
         return rules
 
@@ -112,23 +92,7 @@ class GroupStore:
         await self._update_group(group_id, bot_state=state.value)
 
     async def save_settings(self, group_id: ChatId, settings: GroupSettings) -> None:
-        await self._update_group(
-            group_id,
-            on_violation=settings.on_violation.value,
-            notice_ttl=settings.notice_ttl,
-            require=settings.require.value,
-            kick_after=settings.kick_after,
-            warn_first=settings.warn_first,
-            on_leave=settings.on_leave.value,
-            grace=settings.grace,
-            grace_mode=settings.grace_mode.value,
-            decline_after=settings.decline_after,
-            pending_accept=settings.pending_accept,
-            sweep=settings.sweep.value,
-            language=settings.language,
-            notice_text=settings.notice_text,
-            mode=settings.mode.value,
-        )
+        await self._update_group(group_id, **settings_values(settings))
 
     async def set_log_channel(self, group_id: ChatId, channel_id: ChatId | None) -> None:
         """Where the group's log lines go (None: nowhere)."""
@@ -239,72 +203,3 @@ async def _require(
 ) -> None:
     if not await session.scalar(select(exists().where(row.bot_id == bot, row.id == id_))):
         raise NotFound(f"no {what} {id_}")
-
-
-async def _get(session: AsyncSession, bot: int, group_id: ChatId) -> GroupRules | None:
-    row = await session.get(GroupRow, (bot, group_id), populate_existing=True)
-    if row is None:
-        return None
-    links = await _links(session, bot, (group_id,))
-    return _rules(row, links[group_id])
-
-
-async def _links(
-    session: AsyncSession, bot: int, group_ids: Iterable[ChatId] | None
-) -> defaultdict[ChatId, list[ChannelLink]]:
-    query = (
-        select(GroupChannelRow, ChannelRow)
-        .join(
-            ChannelRow,
-            (ChannelRow.bot_id == GroupChannelRow.bot_id)
-            & (ChannelRow.id == GroupChannelRow.channel_id),
-        )
-        .where(GroupChannelRow.bot_id == bot)
-        .order_by(GroupChannelRow.group_id, GroupChannelRow.position, GroupChannelRow.id)
-    )
-    if group_ids is not None:
-        query = query.where(GroupChannelRow.group_id.in_(list(group_ids)))
-    found: defaultdict[ChatId, list[ChannelLink]] = defaultdict(list)
-    for link, channel in await session.execute(query):
-        found[link.group_id].append(
-            ChannelLink(
-                channel=Channel(
-                    id=channel.id,
-                    title=channel.title,
-                    username=channel.username,
-                    invite_link=channel.invite_link,
-                ),
-                healthy=link.healthy,
-                problem=link.problem,
-                admins_told=link.admins_told,
-            )
-        )
-    return found
-
-
-def _rules(row: GroupRow, links: Sequence[ChannelLink]) -> GroupRules:
-    return GroupRules(
-        group_id=row.id,
-        title=row.title,
-        protected=row.protected,
-        settings=GroupSettings(
-            on_violation=OnViolation(row.on_violation),
-            notice_ttl=row.notice_ttl,
-            require=Require(row.require),
-            kick_after=row.kick_after,
-            warn_first=row.warn_first,
-            on_leave=OnLeave(row.on_leave),
-            grace=row.grace,
-            grace_mode=GraceMode(row.grace_mode),
-            decline_after=row.decline_after,
-            pending_accept=row.pending_accept,
-            sweep=Sweep(row.sweep),
-            language=row.language,
-            notice_text=row.notice_text,
-            mode=Mode(row.mode),
-        ),
-        links=tuple(links),
-        linked_channel_id=row.linked_channel_id,
-        bot_state=BotState(row.bot_state),
-        log_channel_id=row.log_channel_id,
-    )
