@@ -8,17 +8,17 @@ from dataclasses import replace
 import structlog
 
 from gatekeeper.clock import Clock
-from gatekeeper.domain.commands import ChannelRef, CommandError, parse_channel_refs
+from gatekeeper.domain.commands import CommandError, parse_channel_refs
 from gatekeeper.domain.events import Actor
-from gatekeeper.domain.i18n import N_, Known, Name, Texts, language_of
-from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, Channel, ChatId, GroupRules
+from gatekeeper.domain.i18n import Name, Texts, language_of
+from gatekeeper.domain.model import MAX_CHANNELS_PER_GROUP, ChatId, GroupRules
 from gatekeeper.domain.setting_commands import mode_change
+from gatekeeper.services.channel_check import check_channel
 from gatekeeper.services.exceptions import Exceptions
 from gatekeeper.services.gate import Gate
 from gatekeeper.services.group_settings import change_settings
 from gatekeeper.services.journal import Journal
 from gatekeeper.services.log_channel import LogChannel
-from gatekeeper.services.lookup import look_up
 from gatekeeper.services.observer import Observer
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.registry import Registry
@@ -28,18 +28,6 @@ from gatekeeper.services.warmup import Warmups
 log = structlog.get_logger(__name__)
 
 Spawn = Callable[[Awaitable[object]], None]
-NOT_A_CHANNEL = {
-    "supergroup": N_(
-        "{channel}: that is a group, not a channel; only a broadcast channel can be required"
-    ),
-    "basic_group": N_(
-        "{channel}: that is a basic group, not a channel; only a broadcast channel can be required"
-    ),
-    "user": N_(
-        "{channel}: that is a person, not a channel; only a broadcast channel can be required"
-    ),
-    "bot": N_("{channel}: that is a bot, not a channel; only a broadcast channel can be required"),
-}
 LINKED_RECHECK = 600.0
 
 
@@ -134,7 +122,7 @@ class Admin:
         lines: list[str] = []
         for ref in refs:
             try:
-                channel, warning = await self._validate(group_id, ref)
+                channel, warning = await check_channel(self._gateway, self.bot_id, group_id, ref)
             except CommandError as error:
                 errors.append(error)
                 continue
@@ -182,43 +170,6 @@ class Admin:
             else t.tr("Protection is not on: no channel could be linked.")
         )
         return "\n".join([header, *lines])
-
-    async def _validate(
-        self, group_id: ChatId, ref: ChannelRef
-    ) -> tuple[Channel, CommandError | None]:
-        info = await look_up(self._gateway, ref)
-        if info.id == group_id:
-            raise CommandError(
-                "{channel}: that is this group itself; name the channel members must join",
-                channel=Name(ref.text),
-            )
-        if info.kind != "channel":
-            raise CommandError(NOT_A_CHANNEL[info.kind], channel=Name(ref.text))
-        try:
-            me = await self._gateway.standing(info.id, self.bot_id)
-        except ChatUnreachable as error:
-            raise CommandError(
-                "{channel}: {reason}; add me to the channel as an admin so I can see its members",
-                channel=Name(info.title),
-                reason=Known(str(error)),
-            ) from None
-        if not me.is_admin:
-            raise CommandError(
-                "{channel}: I am not an admin there; add me as an admin (no special rights "
-                "needed) so I can see its members",
-                channel=Name(info.title),
-            )
-        warning = None
-        invite = None
-        if not info.username:
-            invite = await self._gateway.export_invite(info.id)
-            if invite is None:
-                warning = CommandError(
-                    "{channel} is private and I could not create an invite link: give me "
-                    "the right to invite users there, or members will get no join button",
-                    channel=Name(info.title),
-                )
-        return Channel(info.id, info.title, info.username, invite), warning
 
     async def unlink(self, group_id: ChatId, args: tuple[str, ...], by: Actor | None = None) -> str:
         t = self._registry.texts(group_id)
