@@ -114,6 +114,24 @@ class MembershipMemory:
         self.hits += 1
         return Verdict.MEMBER if packed & _MEMBER else Verdict.NOT_MEMBER
 
+    def all_members(self, channel_ids: tuple[ChatId, ...], user_id: UserId) -> bool:
+        """Whether a live MEMBER verdict is held for every channel: `get` for each, with one
+        reading of the clock in all (the hot path). False says nothing more, and counts no
+        hit or miss: `get` then tells each verdict."""
+        now_ms = (self._clock.now() - self._base) * 1000
+        channels = self._channels
+        for channel_id in channel_ids:
+            users = channels.get(channel_id)
+            if users is None:
+                return False
+            packed = users.get(user_id)
+            if packed is None or not packed & _MEMBER or packed >> _SHIFT <= now_ms:
+                return False
+            if not packed & _USED:
+                users[user_id] = packed | _USED
+        self.hits += len(channel_ids)
+        return True
+
     def expires_in(self, channel_id: ChatId, user_id: UserId) -> float | None:
         """Seconds the verdict has left, if there is one (for tests and diagnosis)."""
         packed = self._channels.get(channel_id, {}).get(user_id)

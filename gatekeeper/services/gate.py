@@ -51,6 +51,22 @@ class Gate:
         self._recent_joins: dict[tuple[ChatId, UserId], float] = {}
         self._last_verify: dict[tuple[ChatId, UserId], float] = {}
 
+    def lets_through(self, group_id: ChatId, user_id: UserId) -> bool:
+        """Whether a member's message, written as themselves, needs nothing more where the
+        gate acts: an admin's, an exempted member's or a known subscriber's (memory alone).
+
+        The hot path, asked before any domain event is built: True only where `on_message`
+        would do nothing; False says nothing, `on_message` then decides.
+        """
+        channels = self._registry.gated.get(group_id)
+        if channels is None:
+            return False
+        if self._registry.is_admin(group_id, user_id):
+            return True
+        if policy.allowed(self._registry.notes.get((group_id, user_id))):
+            return True
+        return self._membership.subscribed(channels, user_id)
+
     async def on_message(
         self, message: MessagePosted, name: str | None = None, thread: int | None = None
     ) -> None:

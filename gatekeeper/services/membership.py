@@ -37,7 +37,7 @@ class Membership:
         self._unresolved: OrderedDict[tuple[ChatId, UserId], float] = OrderedDict()
         self._gateway = gateway
         self._cache = cache
-        self._memory_get = cache.memory.get
+        self._all_members = cache.memory.all_members
         self._metrics = metrics
         self._on_unreachable = on_unreachable
         self._on_reachable = on_reachable
@@ -49,10 +49,8 @@ class Membership:
     def subscribed(self, channel_ids: tuple[ChatId, ...], user_id: UserId) -> bool:
         """Whether memory alone says the user is in every channel (the hot path: no dict, no
         I/O; a False says nothing more, `peek` then tells what is known)."""
-        get = self._memory_get
-        for channel_id in channel_ids:
-            if get(channel_id, user_id) is not Verdict.MEMBER:
-                return False
+        if not self._all_members(channel_ids, user_id):
+            return False
         self._metrics.memory_hits(len(channel_ids))
         return True
 

@@ -19,6 +19,7 @@ from gatekeeper.domain.model import (
     Restriction,
     UserId,
 )
+from gatekeeper.domain.policy import needs_check
 from gatekeeper.domain.seen import SeenCount
 from gatekeeper.domain.warmup import WarmupProgress
 from gatekeeper.services.listed import ListedStandings
@@ -34,6 +35,9 @@ class Registry:
         self._clock: Clock = clock or SystemClock()
         self.rules: dict[ChatId, GroupRules] = {}
         self.groups_by_channel: dict[ChatId, set[ChatId]] = defaultdict(set)
+        # The groups the gate acts in (enforced, the bot able to act), each with the channels a
+        # member's message is checked against: what the hot path reads, worked out once.
+        self.gated: dict[ChatId, tuple[ChatId, ...]] = {}
         self.admins: dict[ChatId, frozenset[UserId]] = {}
         self.restrictions: dict[tuple[ChatId, UserId], Restriction] = {}
         # Members seen subscribed since the start: exact while few, then a 4 KB sketch.
@@ -68,6 +72,10 @@ class Registry:
         self.rules[rules.group_id] = rules
         for channel_id in rules.channel_ids:
             self.groups_by_channel[channel_id].add(rules.group_id)
+        if rules.enforced and rules.acting:
+            self.gated[rules.group_id] = needs_check(rules)
+        else:
+            self.gated.pop(rules.group_id, None)
 
     async def refresh(self, group_id: ChatId) -> GroupRules | None:
         """Re-read one group from storage after a change."""

@@ -119,8 +119,22 @@ class Handlers:
             (self._guard("channel", self.on_channel_changed), events.Raw(types.UpdateChannel)),
             *self._also,
         ]
+        # Telethon offers every update to every builder: the raw ones share one builder, so
+        # that a message meets one type check for them rather than one per raw handler.
+        raw: dict[type, list[Callable[[Any], Awaitable[None]]]] = {}
         for callback, builder in handlers:
-            client.add_event_handler(callback, builder)
+            if isinstance(builder, events.Raw) and builder.types and builder.func is None:
+                for kind in builder.types if isinstance(builder.types, tuple) else [builder.types]:
+                    raw.setdefault(kind, []).append(callback)
+            else:
+                client.add_event_handler(callback, builder)
+        if raw:
+
+            async def route(update: Any) -> None:
+                for callback in raw.get(type(update), ()):
+                    await callback(update)
+
+            client.add_event_handler(route, events.Raw(list(raw)))
 
     def also(
         self,
@@ -216,6 +230,14 @@ class Handlers:
 
     async def on_message(self, event: Any) -> None:
         message = event.message
+        peer = message.from_id
+        if (
+            type(peer) is types.PeerUser
+            and not message.out
+            and not (message.message or "").startswith("/")
+            and self._gate.lets_through(int(event.chat_id), int(peer.user_id))
+        ):
+            return  # the hot path: a member the gate has nothing to say to, nothing built
         if event.is_private:
             if not message.out:
                 await self._private.on_message(event)

@@ -132,6 +132,22 @@ def test_members_and_non_members_expire_at_their_own_ttl() -> None:
     assert memory.expirations == 2
 
 
+def test_all_members_needs_a_live_member_verdict_for_every_channel() -> None:
+    clock = FrozenClock()
+    memory = make(clock=clock)
+    memory.put(CH, 1, Verdict.MEMBER)
+    memory.put(OTHER, 1, Verdict.MEMBER)
+    memory.put(OTHER, 2, Verdict.NOT_MEMBER)
+    assert memory.all_members((CH, OTHER), 1)
+    assert memory.all_members((), 1)  # nothing required: nothing missing
+    assert not memory.all_members((CH, OTHER), 2)  # one unknown, one not a member
+    assert not memory.all_members((OTHER,), 2)
+    assert memory.hits == 2 and memory.misses == 0  # a False counts nothing: `get` will
+    clock.advance(MEMBER_TTL)
+    assert not memory.all_members((CH,), 1)  # expired
+    assert memory.get(CH, 1) is None
+
+
 def test_a_hit_does_not_extend_the_ttl() -> None:
     clock = FrozenClock()
     memory = make(clock=clock)
@@ -240,6 +256,8 @@ def test_property_bounded_never_stale_never_wrong(
                 got = memory.get(channel, user)
                 if got is not None:  # the verdict last put, and never older than its TTL
                     assert got == model.get((channel, user), now)
+                if memory.all_members((channel,), user):
+                    assert model.get((channel, user), now) is Verdict.MEMBER
             case ("put", (int() as channel, int() as user), Verdict() as verdict):
                 memory.put(channel, user, verdict)
                 model.put((channel, user), verdict, now)
