@@ -6,9 +6,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import ChatId, UserId
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import AuditRow
 
@@ -27,7 +27,7 @@ Listener = Callable[[AuditEntry], None]
 
 
 class AuditLog:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
         # Told of each entry once it is stored (the log channel turns them into lines).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
-SQLITE_BUSY_TIMEOUT_MS = 5_000
+# Another process (the CLI) may hold SQLite's write lock; in this one, writes queue on a lock.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 KEPT_OPEN = 10  # connections kept open between bursts; the rest are opened as needed
 BACKGROUND_CONNECTIONS = 2  # sweeps and start-up work, besides the update handlers
 
@@ -48,5 +52,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+class Sessions:
+    """Opens sessions: `sessions()` to read, `sessions.begin()` for a transaction that writes.
+
+    SQLite lets one connection write at a time; a transaction holds that lock across awaits, so
+    in a burst the others would wait out the busy timeout in their threads and fail when the
+    event loop is slow. On SQLite the transactions of this process therefore queue on an asyncio
+    lock first (a repository must not open one transaction inside another).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._maker = async_sessionmaker(engine, expire_on_commit=False)
+        self._writing = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    def __call__(self) -> AsyncSession:
+        return self._maker()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        if self._writing is None:
+            async with self._maker.begin() as session:
+                yield session
+            return
+        async with self._writing, self._maker.begin() as session:
+            yield session
+
+
+def session_factory(engine: AsyncEngine) -> Sessions:
+    return Sessions(engine)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, delete, exists, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gatekeeper.domain.model import (
     BotState,
@@ -13,6 +13,7 @@ from gatekeeper.domain.model import (
     GroupSettings,
 )
 from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.group_rows import channel_links, group_rules, rules_of, settings_values
 from gatekeeper.storage.scope import BotScope
@@ -24,7 +25,7 @@ _DEFAULTS = GroupSettings()
 class GroupStore:
     """This bot's groups and channels (see `BotScope`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
 

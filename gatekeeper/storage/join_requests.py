@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.join_requests import JoinRequest
 from gatekeeper.domain.model import ChatId, UserId
 from gatekeeper.storage._sql import upsert
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import JoinRequestRow
 
@@ -17,7 +17,7 @@ _KEY = ("bot_id", "chat_id", "user_id")
 class JoinRequestStore:
     """This bot's pending join requests (see `BotScope`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import ChatId, MemberNote, UserId
 from gatekeeper.storage._sql import upsert
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import MemberNoteRow
 
@@ -14,7 +14,7 @@ from gatekeeper.storage.tables import MemberNoteRow
 class MemberNoteStore:
     """This bot's notes (see `BotScope`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.actions import (
     DeleteMessage,
@@ -24,6 +23,7 @@ from gatekeeper.domain.actions import (
     Work,
 )
 from gatekeeper.domain.model import Channel
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import PostponedRow
 
@@ -84,7 +84,7 @@ def decode(fields: dict[str, Any]) -> Work:
 class PostponedStore:
     """This bot's postponed work (see `BotScope`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
 

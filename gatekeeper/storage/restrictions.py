@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gatekeeper.domain.model import BannedRights, ChatId, Restriction, UserId
 from gatekeeper.storage._sql import affected, upsert
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import RestrictionRow
 
@@ -16,7 +16,7 @@ _ORDER = (RestrictionRow.group_id, RestrictionRow.user_id)
 class RestrictionStore:
     """This bot's mutes (see `BotScope`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
 

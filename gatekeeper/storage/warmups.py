@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gatekeeper.domain.model import ChatId, UserId
 from gatekeeper.domain.warmup import WarmupProgress, as_record, from_record
 from gatekeeper.storage._sql import affected, insert_or_ignore, upsert
+from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import WarmupMemberRow, WarmupRow
 
@@ -27,7 +28,7 @@ class ListedMember:
 class WarmupStore:
     """This bot's warm-ups (see `BotScope`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scope: BotScope) -> None:
+    def __init__(self, sessions: Sessions, scope: BotScope) -> None:
         self._sessions = sessions
         self._scope = scope
 

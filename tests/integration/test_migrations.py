@@ -131,7 +131,7 @@ async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(sqlite_url: s
         async with engine.connect() as conn:
             assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
             assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 30_000
     finally:
         await engine.dispose()
 
