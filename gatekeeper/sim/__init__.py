@@ -107,8 +107,10 @@ contacts.ResolveUsername, bots.SetBotCommands, updates.GetState/GetDifference/
 GetChannelDifference, channels.GetChannels/GetFullChannel/GetParticipant/GetParticipants/
 EditBanned/EditAdmin/DeleteMessages/GetMessages, messages.SendMessage/EditMessage/
 SetBotCallbackAnswer/HideChatJoinRequest/ExportChatInvite/GetExportedChatInvite/
-EditExportedChatInvite/GetChats. Anything else raises
-``NotImplementedError("sim does not model <RequestName>")`` in the caller.
+EditExportedChatInvite/GetChats. Methods only users may call (``gatekeeper.sim.bot_methods``)
+get BOT_METHOD_INVALID, inputs "from message" FROM_MESSAGE_BOT_DISABLED, as Telegram answers
+bots. Anything else raises ``NotImplementedError("sim does not model <RequestName>")`` in the
+caller.
 """
 
 from gatekeeper.sim.actors import SimChat, SimUser

@@ -67,15 +67,13 @@ class Call:
 
         CHANNEL_INVALID for unknown ids or a wrong or missing (0) access hash, as Telegram
         answers; CHANNEL_PRIVATE when the bot was kicked, or is not in a chat that has no public
-        username (``need_member``). An input "from message" carries no hash and is taken.
+        username (``need_member``). FROM_MESSAGE_BOT_DISABLED for an input "from message":
+        bots may not use them (core.telegram.org/method/users.getUsers, possible errors).
         `zero_hash_ok`: channels.getChannels, where a bot may name with hash 0 a chat it is in
         (as Telethon relies on).
         """
+        _no_from_message(obj)
         channel_id = getattr(obj, "channel_id", None)
-        if channel_id is None and isinstance(
-            obj, types.InputChannelFromMessage | types.InputPeerChannelFromMessage
-        ):
-            channel_id = obj.channel_id
         chat = self.world.chats.get(channel_id) if isinstance(channel_id, int) else None
         if chat is None:
             raise RpcFail(400, "CHANNEL_INVALID")
@@ -93,9 +91,11 @@ class Call:
     def user(self, obj: Any, *, zero_hash_ok: bool = False) -> UserState:
         """Resolve an input user/peer: USER_ID_INVALID for unknown ids or a wrong or missing
         (0) access hash, as Telegram answers. `zero_hash_ok`: users.getUsers, where a bot may
-        name with hash 0 a user who wrote to it privately (as Telethon relies on)."""
+        name with hash 0 a user who wrote to it privately (as Telethon relies on). Inputs "from
+        message" get FROM_MESSAGE_BOT_DISABLED, as for chats."""
         if isinstance(obj, types.InputUserSelf | types.InputPeerSelf):
             return self.bot
+        _no_from_message(obj)
         user_id = getattr(obj, "user_id", None)
         user = self.world.users.get(user_id) if isinstance(user_id, int) else None
         if user is None:
@@ -112,3 +112,18 @@ class Call:
     def require_right(self, chat: ChatState, right: str) -> None:
         if not chat.has_admin_right(self.bot_id, right):
             raise RpcFail(400, "CHAT_ADMIN_REQUIRED")
+
+
+_FROM_MESSAGE = (
+    types.InputUserFromMessage,
+    types.InputPeerUserFromMessage,
+    types.InputChannelFromMessage,
+    types.InputPeerChannelFromMessage,
+)
+
+
+def _no_from_message(obj: Any) -> None:
+    """Telegram gives bots full users and chats (never `min` ones) and refuses them the
+    *FromMessage inputs that clients use for min ones."""
+    if isinstance(obj, _FROM_MESSAGE):
+        raise RpcFail(400, "FROM_MESSAGE_BOT_DISABLED")

@@ -66,7 +66,7 @@ def get_users(call: Call) -> Any:
         try:
             out.append(user_tl(call.user(obj, zero_hash_ok=True), call.bot_id))
         except RpcFail as fail:
-            if fail.code == 401:
+            if fail.code == 401 or fail.message == "FROM_MESSAGE_BOT_DISABLED":
                 raise
             out.append(types.UserEmpty(id=getattr(obj, "user_id", 0)))
     return out

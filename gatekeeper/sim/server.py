@@ -14,7 +14,8 @@ from telethon.tl import functions
 from gatekeeper.clock import Clock, FrozenClock
 from gatekeeper.sim import join_requests, rpc_account, rpc_channels, rpc_chats, rpc_messages
 from gatekeeper.sim.actors import SimChat, SimUser
-from gatekeeper.sim.errors import SimNotSettled
+from gatekeeper.sim.bot_methods import USER_ONLY
+from gatekeeper.sim.errors import RpcFail, SimNotSettled
 from gatekeeper.sim.faults import Faults
 from gatekeeper.sim.ops import Ops
 from gatekeeper.sim.rpc import HANDLERS, Call
@@ -178,6 +179,8 @@ class SimTelegram:
         name = type(inner).__name__
         self.requests[name] += 1
         self.faults.check(inner, self.clock.now())
+        if type(inner) in USER_ONLY and sender.account_id is not None:
+            raise RpcFail(400, "BOT_METHOD_INVALID")  # every account the sim logs in is a bot
         handler = HANDLERS.get(type(inner))
         if handler is None:
             raise NotImplementedError(f"sim does not model {name}")

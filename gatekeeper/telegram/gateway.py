@@ -12,6 +12,7 @@ from telethon import TelegramClient, errors, functions, types, utils
 from gatekeeper.clock import Clock
 from gatekeeper.domain.callbacks import NoticeButtons
 from gatekeeper.domain.i18n import N_
+from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip
 from gatekeeper.domain.model import BannedRights
 from gatekeeper.domain.standing import NOT_MEMBER, Standing
 from gatekeeper.observability.metrics import Metrics
@@ -23,6 +24,7 @@ from gatekeeper.telegram.keyboards import notice_buttons
 from gatekeeper.telegram.pacing import GroupBudget, Pacer
 from gatekeeper.telegram.participants import standing_of, to_chat_banned_rights
 from gatekeeper.telegram.peers import Peers
+from gatekeeper.telegram.refusals import refusal, reply_gone
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -207,13 +209,16 @@ class Gateway:
                     parse_mode="html" if html else None,
                 ),
             )
-        except (
-            *BROKEN_LINK_ERRORS,
-            errors.UserIsBlockedError,
-            errors.InputUserDeactivatedError,
-            ValueError,
-        ):
-            log.info("send_refused", chat_id=chat_id)
+        except ValueError:
+            log.info("send_refused", chat_id=chat_id, reason="unknown chat")
+            return None
+        except errors.RPCError as error:
+            if reply_to is not None and reply_gone(error):
+                return await self.send(chat_id, text, buttons=buttons, html=html)
+            reason = refusal(error)
+            if reason is None:
+                raise
+            log.info("send_refused", chat_id=chat_id, reason=reason)
             return None
         return int(message.id)
 
@@ -356,11 +361,15 @@ class Gateway:
         """Reply in the chat of an incoming event (a private chat); dropped if refused."""
         try:
             await self._call("SendMessage", lambda: event.respond(text, link_preview=False))
-        except (*BROKEN_LINK_ERRORS, errors.UserIsBlockedError, errors.InputUserDeactivatedError):
-            log.info("send_refused", chat_id=getattr(event, "chat_id", None))
+        except errors.RPCError as error:
+            if refusal(error) is None:
+                raise
+            log.info("send_refused", chat_id=getattr(event, "chat_id", None), reason=refusal(error))
 
     async def answer(self, event: Any, text: str, *, alert: bool = False) -> None:
-        """Answer a button press; a press answered too late is only logged."""
+        """Answer a button press, within Telegram's 200 characters (longer is MESSAGE_TOO_LONG);
+        a press answered too late (or twice) is only logged."""
+        text = clip(text, CALLBACK_ANSWER_MAX)
         try:
             await self._call("SetBotCallbackAnswer", lambda: event.answer(text, alert=alert))
         except errors.QueryIdInvalidError:

@@ -21,6 +21,7 @@ from gatekeeper.telegram.gateway import BROKEN_LINK_ERRORS, explain
 from gatekeeper.telegram.keyboards import notice_buttons
 from gatekeeper.telegram.pacing import Pacer
 from gatekeeper.telegram.peers import Peers
+from gatekeeper.telegram.refusals import refusal
 
 # Telegram's word when a request is no longer there to handle.
 _GONE: tuple[type[Exception], ...] = (
@@ -99,11 +100,8 @@ class JoinDeskGateway:
                     user, text, buttons=keyboard, link_preview=False, parse_mode="html"
                 ),
             )
-        except (
-            errors.UserIsBlockedError,
-            errors.InputUserDeactivatedError,
-            errors.PeerIdInvalidError,
-            errors.UserIdInvalidError,
-        ) as error:
+        except errors.RPCError as error:
+            if refusal(error) is None:
+                raise
             raise PrivateRefused(_refusal(error)) from error
         return int(message.id)

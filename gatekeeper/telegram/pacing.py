@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 GROUP_BUDGET = 20  # messages a bot may send to one group per minute (Bot FAQ)
 BUDGET_WINDOW = 60.0
+# Telegram's waits on a request type (FLOOD_PREMIUM_WAIT_X is the same wait in other words).
+FLOOD_WAITS = (errors.FloodWaitError, errors.FloodPremiumWaitError)
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     ConnectionError,
     errors.ServerError,  # 500 INTERNAL, RPC_CALL_FAIL, ...
@@ -163,8 +165,15 @@ class Pacer:
             started = time.perf_counter()
             try:
                 result = await call()
-            except errors.FloodWaitError as error:
+            except FLOOD_WAITS as error:
                 self._flood_waited(method, error.seconds)
+                continue
+            except errors.SlowModeWaitError as error:
+                # One chat's slow mode (the bot is no admin there), not a limit on the method.
+                self._metrics.flood_wait(method, error.seconds)
+                if error.seconds > self._max_flood_sleep:
+                    raise FloodWaited(method, error.seconds) from error
+                await self._sleep(error.seconds)
                 continue
             except TRANSIENT_ERRORS as error:
                 failures += 1

@@ -13,6 +13,14 @@ from typing import Any
 
 from telethon import errors, types, utils
 
+# Telethon does not know the peer (ValueError), or its last resort, the id alone (access hash
+# 0), was refused with an error rather than answered with an empty user.
+UNNAMED: tuple[type[Exception], ...] = (
+    ValueError,
+    errors.UserIdInvalidError,
+    errors.PeerIdInvalidError,
+)
+
 Lookup = Callable[[int], Awaitable[Any]]  # Telethon's get_input_entity, as the gateway runs it
 
 
@@ -22,13 +30,14 @@ class Peers:
         self._known = known  # marked id -> access hash, as storage recorded it
 
     async def input_peer(self, peer_id: int) -> Any:
-        """The input peer for a marked id; ValueError when neither Telethon nor storage knows it."""
+        """The input peer for a marked id; ValueError when neither Telethon nor storage knows
+        it (or Telegram refuses the id alone)."""
         try:
             return await self._lookup(peer_id)
-        except ValueError:
+        except UNNAMED as error:
             access_hash = self._known.get(peer_id)
             if access_hash is None:
-                raise
+                raise ValueError(f"cannot name {peer_id}") from error
         bare_id, kind = utils.resolve_id(peer_id)
         if kind is types.PeerUser:
             return types.InputPeerUser(bare_id, access_hash)

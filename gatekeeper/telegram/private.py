@@ -22,16 +22,16 @@ from gatekeeper.services.ports import FloodWaited
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.self_help import SelfHelp
 from gatekeeper.telegram import answers, texts
-from gatekeeper.telegram.gateway import BROKEN_LINK_ERRORS, Gateway
+from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.keyboards import inline
 from gatekeeper.telegram.languages import lang_code
 from gatekeeper.telegram.private_replies import PrivateReplies
+from gatekeeper.telegram.refusals import refusal
 
 log = structlog.get_logger(__name__)
 
 # Presses in private cost Telegram requests too (fresh checks, an edit): bounded per user.
 PRESSES_PER_USER = Rate(20, 60.0)
-REFUSED = (*BROKEN_LINK_ERRORS, errors.UserIsBlockedError, errors.InputUserDeactivatedError)
 
 
 class PrivateChat:
@@ -114,7 +114,7 @@ class PrivateChat:
                 self._metrics.button_press("panel")
                 by = Actor(user_id, getattr(sender, "first_name", None) or str(user_id))
                 answer, changed = await self._panel.press(by, data, t)
-                await self._gateway.answer(event, answer[:200])
+                await self._gateway.answer(event, answer)
                 if changed is None:
                     return
                 view = changed
@@ -133,8 +133,10 @@ class PrivateChat:
                 "SendMessage",
                 lambda: event.respond(text, buttons=inline(keyboard), link_preview=False),
             )
-        except REFUSED:
-            log.info("send_refused", chat_id=getattr(event, "chat_id", None))
+        except errors.RPCError as error:
+            if refusal(error) is None:
+                raise
+            log.info("send_refused", chat_id=getattr(event, "chat_id", None), reason=refusal(error))
 
     async def _edit(self, event: Any, text: str, keyboard: Keyboard) -> None:
         """The panel or view, changed in place (the message the press came from)."""
@@ -145,8 +147,10 @@ class PrivateChat:
             )
         except errors.MessageNotModifiedError:
             pass
-        except (*REFUSED, errors.MessageIdInvalidError):
-            log.info("edit_refused", chat_id=getattr(event, "chat_id", None))
+        except errors.RPCError as error:
+            if refusal(error) is None:
+                raise
+            log.info("edit_refused", chat_id=getattr(event, "chat_id", None), reason=refusal(error))
 
     def forget_old(self) -> None:
         self._presses.forget_old(self._clock.now())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from telethon import errors
+from telethon import errors, types
 
 from gatekeeper.clock import FrozenClock
 from gatekeeper.domain.pacing import Priority
@@ -92,6 +92,53 @@ async def test_a_long_flood_wait_turns_later_calls_of_that_method_away_not_other
     assert await paced.run("EditBanned", lambda: asyncio.sleep(0, result="ok")) == "ok"
     clock.advance(300)
     assert await paced.run("GetParticipant", lambda: asyncio.sleep(0, result="ok")) == "ok"
+
+
+def telegram_error(code: int, message: str) -> Exception:
+    """The error Telethon raises for Telegram's answer (as the sim and Telegram give it)."""
+    error: Exception = errors.rpc_message_to_error(types.RpcError(code, message), None)
+    return error
+
+
+async def test_a_flood_premium_wait_is_a_flood_wait_like_any_other() -> None:
+    time = VirtualTime()
+    paced = pacer(time)
+
+    async def flooded() -> None:
+        raise telegram_error(420, "FLOOD_PREMIUM_WAIT_300")
+
+    with pytest.raises(FloodWaited):
+        await paced.run("SendMessage", flooded)
+    with pytest.raises(FloodWaited) as again:
+        await paced.run("SendMessage", lambda: asyncio.sleep(0))
+    assert again.value.seconds == 300, "later calls of the method wait as told"
+
+
+async def test_one_chats_slow_mode_makes_that_message_wait_not_every_message() -> None:
+    time = VirtualTime()
+    paced = pacer(time)
+
+    async def slowed() -> None:
+        raise telegram_error(420, "SLOWMODE_WAIT_600")
+
+    with pytest.raises(FloodWaited) as waited:
+        await paced.run("SendMessage", slowed)
+    assert waited.value.seconds == 600
+    assert await paced.run("SendMessage", lambda: asyncio.sleep(0, result="ok")) == "ok"
+
+
+async def test_a_short_slow_mode_wait_is_slept_and_the_message_sent() -> None:
+    time = VirtualTime()
+    paced = pacer(time)
+    answers = [telegram_error(420, "SLOWMODE_WAIT_2")]
+
+    async def send() -> str:
+        if answers:
+            raise answers.pop()
+        return "sent"
+
+    assert await paced.run("SendMessage", send) == "sent"
+    assert time.now >= 2
 
 
 @pytest.mark.parametrize(("code", "message"), [(500, "INTERNAL"), (-503, "Timeout")])

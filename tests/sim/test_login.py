@@ -30,12 +30,8 @@ async def test_unmodelled_request_fails_loudly_naming_itself(world: World) -> No
     from telethon.tl import functions
 
     client = await world.sim.connect(world.bot)
-    with pytest.raises(NotImplementedError, match="GetDialogsRequest"):
-        await client(
-            functions.messages.GetDialogsRequest(
-                offset_date=None, offset_id=0, offset_peer=world.group.input_peer, limit=1, hash=0
-            )
-        )
+    with pytest.raises(NotImplementedError, match="GetNearestDcRequest"):
+        await client(functions.help.GetNearestDcRequest())
     await client.disconnect()
 
 
