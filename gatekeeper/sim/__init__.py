@@ -95,7 +95,8 @@ Faults: ``sim.faults.flood_wait(Request | "Name", seconds, times=1)``,
 connection itself stays up, as Telethon's sender reconnects by itself),
 ``sim.faults.flood_limit(Request | "Name", calls=N, per_seconds=S)`` (Telegram's flood limit
 per request type, by the sim's clock; ``sim.faults.flood_waits`` counts the waits it gave),
-``sim.faults.clear()``.
+``sim.faults.withhold(UpdateType | "Name")`` (such updates are no longer pushed live; they
+still count in qts/pts), ``sim.faults.clear()``.
 
 Listing (channels.GetParticipants) follows Telegram: pages of at most 200; Recent (newest
 first) and Search reach at most 10,000 members of a supergroup and about 200 subscribers of a

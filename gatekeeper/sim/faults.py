@@ -53,6 +53,7 @@ class Faults:
         self.drops = 0
         self._limits: dict[str, _Limit] = {}
         self.flood_waits = 0  # FLOOD_WAIT answers given by flood limits
+        self.withheld: set[str] = set()  # update types not pushed (see `withhold`)
 
     def flood_limit(self, request: str | type, *, calls: int, per_seconds: float) -> None:
         """From now on, at most `calls` requests of this type in any `per_seconds`."""
@@ -74,6 +75,12 @@ class Faults:
         fail with the RPC error ``code``/``message``."""
         self._rules.append(_Rule(request_name(request), code, message, times, after))
 
+    def withhold(self, update: str | type) -> None:
+        """Updates of this type (``"UpdateChannelParticipant"``) are no longer pushed live:
+        a server that tells an event another way, or late. They still count in pts/qts, so
+        a later gap check or difference may bring them."""
+        self.withheld.add(request_name(update))
+
     def latency(self, seconds: float) -> None:
         """Every later request is answered after ``seconds`` (an asyncio.sleep); 0 turns it off."""
         self.latency_seconds = seconds
@@ -88,6 +95,7 @@ class Faults:
     def clear(self) -> None:
         self._rules.clear()
         self._limits.clear()
+        self.withheld.clear()
         self.latency_seconds = 0.0
         self.drops = 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telethon.tl import functions, types
@@ -72,9 +73,16 @@ def get_users(call: Call) -> Any:
     return out
 
 
+USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+"""What may be a username (5-32 characters; Telegram keeps some 4-letter ones, as the sim's
+fixtures do); anything else gets USERNAME_INVALID, an unknown one USERNAME_NOT_OCCUPIED."""
+
+
 @handles(functions.contacts.ResolveUsernameRequest)
 def resolve_username(call: Call) -> Any:
     found = call.world.find_username(call.request.username)
+    if found is None and not USERNAME.fullmatch(call.request.username):
+        raise RpcFail(400, "USERNAME_INVALID")
     if found is None:
         raise RpcFail(400, "USERNAME_NOT_OCCUPIED")
     if hasattr(found, "is_bot"):

@@ -11,7 +11,7 @@ from gatekeeper.sim import join_requests
 from gatekeeper.sim.entities import buttons_from_markup, message_tl, to_datetime
 from gatekeeper.sim.errors import RpcFail
 from gatekeeper.sim.rpc import Call, handles
-from gatekeeper.sim.world import ChatState, SimMessage
+from gatekeeper.sim.world import ChatState, SimButton, SimMessage
 
 CALLBACK_TTL = 15.0
 """Seconds after which an unanswered callback query can no longer be answered."""
@@ -32,6 +32,28 @@ def _check_text(text: str) -> None:
         raise RpcFail(400, "MESSAGE_EMPTY")
     if text_length(text) > MESSAGE_LENGTH_MAX:
         raise RpcFail(400, "MESSAGE_TOO_LONG")
+
+
+BUTTON_DATA_MAX = 64
+"""Bytes of a callback button's data (Bot API InlineKeyboardButton: 1-64 bytes)."""
+
+
+def _buttons(markup: Any) -> list[list[SimButton]]:
+    """The inline keyboard a message carries, refused as Telegram refuses it:
+    BUTTON_DATA_INVALID (data over 64 bytes), BUTTON_TEXT_INVALID (no text) and
+    BUTTON_URL_INVALID (not an http(s) or tg:// address)."""
+    rows = buttons_from_markup(markup)
+    for button in (b for row in rows for b in row):
+        if not button.text.strip():
+            raise RpcFail(400, "BUTTON_TEXT_INVALID")
+        if button.kind == "callback" and len(button.data or b"") > BUTTON_DATA_MAX:
+            raise RpcFail(400, "BUTTON_DATA_INVALID")
+        if button.kind == "url" and not (button.url or "").startswith(_URL_SCHEMES):
+            raise RpcFail(400, "BUTTON_URL_INVALID")
+    return rows
+
+
+_URL_SCHEMES = ("http://", "https://", "tg://")
 
 
 def _is_user_peer(peer: Any) -> bool:
@@ -56,7 +78,7 @@ def send_message(call: Call) -> Any:
     req = call.request
     bot = call.bot_id
     _check_text(req.message)
-    buttons = buttons_from_markup(req.reply_markup)
+    buttons = _buttons(req.reply_markup)
     if _is_user_peer(req.peer):
         user = call.user(req.peer)
         if (user.id, bot) in call.world.blocked:
@@ -117,7 +139,7 @@ def edit_message(call: Call) -> Any:
         raise RpcFail(403, "MESSAGE_AUTHOR_REQUIRED")
     text = msg.text if req.message is None else req.message
     _check_text(text)
-    buttons = msg.buttons if req.reply_markup is None else buttons_from_markup(req.reply_markup)
+    buttons = msg.buttons if req.reply_markup is None else _buttons(req.reply_markup)
     if text == msg.text and buttons == msg.buttons:
         raise RpcFail(400, "MESSAGE_NOT_MODIFIED")
     msg.text, msg.buttons = text, buttons

@@ -54,6 +54,7 @@ class SimTelegram:
         self.hub = UpdateHub(self.world, self.clock)
         self.ops = Ops(self.world, self.hub, self.clock)
         self.faults = Faults()
+        self.hub.withheld = self.faults.withheld
         self.requests: Counter[str] = Counter()
         self.callback_answers: list[CallbackQuery] = []
         self.inflight: set[asyncio.Task[None]] = set()
@@ -67,9 +68,13 @@ class SimTelegram:
         last_name: str | None = None,
         *,
         lang_code: str | None = None,
+        user_id: int | None = None,
     ) -> SimUser:
+        """`user_id`: a given id (Telegram's own accounts, 777000 say) instead of a new one."""
+        if user_id is not None and user_id in self.world.users:
+            raise ValueError(f"user {user_id} exists already")
         state = UserState(
-            self.world.new_user_id(),
+            user_id or self.world.new_user_id(),
             self.world.new_access_hash(),
             first_name,
             username,

@@ -26,6 +26,7 @@ class UpdateHub:
         self.world = world
         self.clock = clock
         self.connected: list[SimSender] = []
+        self.withheld: set[str] = set()  # update type names not pushed (Faults.withhold)
 
     # -- who sees what -------------------------------------------------------------
     def bots_in(self, chat: ChatState) -> list[int]:
@@ -78,6 +79,10 @@ class UpdateHub:
         return types.Updates(updates=updates, users=users, chats=chats, date=self.now_dt(), seq=0)
 
     def push(self, bot_id: int, updates: list[Any]) -> None:
+        if self.withheld:
+            updates = [u for u in updates if type(u).__name__ not in self.withheld]
+            if not updates:
+                return
         for sender in list(self.connected):
             if sender.account_id == bot_id:
                 sender.deliver(self.container(bot_id, updates))

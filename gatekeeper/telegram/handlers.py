@@ -44,6 +44,10 @@ from gatekeeper.telegram.slots import Slots
 
 log = structlog.get_logger(__name__)
 
+GROUP_ANONYMOUS_BOT = 1087968824  # Bot API's sender of an anonymous admin's message
+TELEGRAM_SERVICE = 777000  # Bot API's sender of a linked channel's automatic forward
+STAND_INS = frozenset({GROUP_ANONYMOUS_BOT, TELEGRAM_SERVICE})
+
 # Each press may cost Telegram requests (fresh checks): a raid must not spend the bot's budget.
 PRESSES_PER_USER = Rate(5, 30.0)
 PRESSES_OVERALL = Rate(20, 1.0)
@@ -56,6 +60,14 @@ def _service_message(event: Any) -> bool:
 
 def _never(event: Any) -> bool:
     return False
+
+
+def joined_by_request(update: Any) -> bool:
+    """A service message saying someone joined because their request was approved."""
+    message = update.message
+    return isinstance(message, types.MessageService) and isinstance(
+        message.action, types.MessageActionChatJoinedByRequest
+    )
 
 
 class Handlers:
@@ -107,6 +119,10 @@ class Handlers:
             (
                 self._guard("join", self.on_chat_action, counts=_service_message),
                 events.ChatAction(),
+            ),
+            (
+                self._guard("join", self.on_joined_by_request),
+                events.Raw(types.UpdateNewChannelMessage, func=joined_by_request),
             ),
             (
                 self._guard("participant", self.on_participant),
@@ -272,6 +288,12 @@ class Handlers:
         peer = message.from_id
         if message.out or (isinstance(peer, types.PeerUser) and peer.user_id == self.me_id):
             return Sender(SenderKind.SELF, self.me_id)
+        if isinstance(peer, types.PeerUser) and peer.user_id in STAND_INS:
+            # How the Bot API names the group's anonymous admins and its channel's
+            # automatic forwards, should a server pass those on as senders.
+            if peer.user_id == TELEGRAM_SERVICE:
+                return Sender(SenderKind.LINKED_CHANNEL, linked_channel_id or TELEGRAM_SERVICE)
+            return Sender(SenderKind.GROUP, group_id)
         if isinstance(peer, types.PeerUser):
             user_id = int(peer.user_id)
             is_bot = bool(getattr(message.sender, "bot", False))
@@ -303,6 +325,17 @@ class Handlers:
                 continue
             joined = MemberJoined(group_id, int(user.id), is_bot=bool(user.bot))
             await self._gate.on_join(joined, name=getattr(user, "first_name", None))
+
+    async def on_joined_by_request(self, update: Any) -> None:
+        """An approved join request: Telethon's ChatAction does not report it, and the
+        participant update that also says so may not come (or come later)."""
+        message = update.message
+        group_id = int(utils.get_peer_id(message.peer_id))
+        user = message.from_id
+        if group_id not in self._registry.rules or not isinstance(user, types.PeerUser):
+            return
+        if user.user_id != self.me_id:
+            await self._gate.on_join(MemberJoined(group_id, int(user.user_id)))
 
     async def on_participant(self, update: Any) -> None:
         chat_id = int(utils.get_peer_id(types.PeerChannel(update.channel_id)))
