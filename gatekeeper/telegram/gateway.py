@@ -43,6 +43,7 @@ BROKEN_LINK_ERRORS: tuple[type[Exception], ...] = (
 USER_ERRORS: tuple[type[Exception], ...] = (
     errors.UserIdInvalidError,
     errors.ParticipantIdInvalidError,
+    errors.InputUserDeactivatedError,  # a deleted account
 )
 
 

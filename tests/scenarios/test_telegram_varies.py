@@ -91,3 +91,15 @@ async def test_senders_the_bot_api_stands_in_for_the_group_and_its_channel_are_n
     assert all(stage.group.message(c.id) is not None for c in comments), "nothing deleted"
     assert all(stage.group.role(who) is Role.LEFT for who in stand_ins), "nobody restricted"
     assert all(notices_for(stage.group, stage.bot, who) == [] for who in stand_ins)
+
+
+async def test_a_deleted_account_is_not_tried_again_and_again(stage: Stage) -> None:
+    await guarded(stage)
+    stage.sim.faults.error("EditBannedRequest", 400, "INPUT_USER_DEACTIVATED", times=20)
+
+    said = await say(stage, stage.alice, stage.group, "hi")
+    for _ in range(6):
+        await stage.pass_time(30)
+
+    assert stage.group.message(said.id) is None, "the message still goes"
+    assert stage.sim.requests["EditBannedRequest"] == 1, "Telegram said: no such user to mute"
