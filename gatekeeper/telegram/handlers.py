@@ -120,8 +120,8 @@ class Handlers:
                 self._guard("join", self.on_chat_action, counts=_service_message),
                 events.ChatAction(),
             ),
-            (
-                self._guard("join", self.on_joined_by_request),
+            (  # counted as its participant update, like the other joins
+                self._guard("join", self.on_joined_by_request, counts=_never),
                 events.Raw(types.UpdateNewChannelMessage, func=joined_by_request),
             ),
             (
