@@ -137,6 +137,13 @@ def acts_on_leave(rules: GroupRules) -> bool:
     return rules.settings.on_leave is OnLeave.NOW
 
 
+def check_later(rules: GroupRules, *, joined: bool) -> bool:
+    """Whether a member whose check Telegram made wait (as they wrote or joined) is re-checked
+    once it may. Not a newcomer where newcomers get a grace period: a re-check knows nothing
+    of the joining and would skip the grace; they meet the gate when they write."""
+    return not joined or rules.settings.grace is None
+
+
 def on_message(
     message: MessagePosted,
     rules: GroupRules,

@@ -90,9 +90,9 @@ class Gate:
         if verdicts is None:
             try:
                 verdicts = await self._membership.verdicts(channels, user_id)
-            except FloodWaited as error:
-                log.warning("check_postponed", group_id=message.group_id, reason=str(error))
-                return  # cannot tell now: the member is not punished for Telegram's limits
+            except FloodWaited as error:  # not punished for Telegram's limits: checked later
+                await self._check_later(rules, user_id, error, name, joined=False)
+                return
             rules = self._registry.rules.get(message.group_id, rules)  # health may have changed
         note = self._registry.notes.get((message.group_id, user_id))
         actions = policy.on_message(message, rules, verdicts, note, self._clock.now())
@@ -117,12 +117,27 @@ class Gate:
             verdicts = await self._membership.verdicts(policy.needs_check(rules), joined.user_id)
         except FloodWaited as error:
             self._recent_joins.pop(key, None)  # a repeat of this join may try again
-            log.warning("check_postponed", group_id=joined.group_id, reason=str(error))
+            await self._check_later(rules, joined.user_id, error, name, joined=True)
             return
         rules = self._registry.rules.get(joined.group_id, rules)
         note = self._registry.notes.get((joined.group_id, joined.user_id))
         actions = policy.on_join(joined, rules, verdicts, note, self._clock.now())
         await self._enforcer.apply(actions, name=name)
+
+    async def _check_later(
+        self,
+        rules: GroupRules,
+        user_id: UserId,
+        error: FloodWaited,
+        name: str | None,
+        *,
+        joined: bool,
+    ) -> None:
+        """A member's check had to wait: a re-check is postponed (kept across a crash)."""
+        group_id = rules.group_id
+        log.warning("check_postponed", group_id=group_id, user_id=user_id, reason=str(error))
+        if policy.check_later(rules, joined=joined):
+            await self._enforcer.postpone((Recheck(group_id, user_id),), error.seconds, name)
 
     async def on_channel_change(self, change: ChannelMembershipChanged) -> None:
         """A subscription changed: mute in every group that needs it, or release."""

@@ -24,12 +24,22 @@ class UserUnreachable(Exception):
 
 
 class FloodWaited(Exception):
-    """Telegram asked the bot to wait `seconds` before calling `method` again."""
+    """Telegram cannot take `method` now: the work is done again in `seconds`. A flood wait
+    Telegram asked for, or (`TelegramUnavailable`) failures that outlasted the retries; the
+    services postpone either the same way."""
 
-    def __init__(self, method: str, seconds: int) -> None:
-        super().__init__(f"Telegram asks to wait {seconds}s before the next {method}")
+    def __init__(self, method: str, seconds: int, message: str | None = None) -> None:
+        super().__init__(message or f"Telegram asks to wait {seconds}s before the next {method}")
         self.method = method
         self.seconds = seconds
+
+
+class TelegramUnavailable(FloodWaited):
+    """Dropped connections or Telegram's own errors (500) outlasted the retries of `method`:
+    what needed it waits `seconds`, as after a flood wait, and is not lost."""
+
+    def __init__(self, method: str, seconds: int, reason: str) -> None:
+        super().__init__(method, seconds, f"{method} failed ({reason}); again in {seconds}s")
 
 
 @dataclass(frozen=True, slots=True)

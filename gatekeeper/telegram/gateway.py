@@ -355,7 +355,7 @@ class Gateway:
         )
         try:
             await self._call("SetBotCommands", lambda: self.client(request))
-        except errors.RPCError as error:
+        except (errors.RPCError, FloodWaited) as error:  # the menu is set again at each start
             log.warning("set_commands_failed", error=str(error))
 
     async def respond(self, event: Any, text: str) -> None:
@@ -375,6 +375,10 @@ class Gateway:
             await self._call("SetBotCallbackAnswer", lambda: event.answer(text, alert=alert))
         except errors.QueryIdInvalidError:
             log.info("answer_too_late", user_id=getattr(event, "sender_id", None))
+        except FloodWaited as error:  # a press expires within seconds: its answer cannot wait
+            log.warning(
+                "answer_dropped", user_id=getattr(event, "sender_id", None), reason=str(error)
+            )
 
     async def users_of(self, event: Any) -> list[Any]:
         """The users a chat action is about (joined or added), fetched if Telegram must say."""

@@ -27,6 +27,7 @@ from gatekeeper.domain.model import ChatId
 from gatekeeper.domain.pacing import Bucket, Priority, backoff, take
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import FloodWaited as FloodWaited
+from gatekeeper.services.ports import TelegramUnavailable
 from gatekeeper.services.priorities import background as background
 from gatekeeper.services.priorities import current_priority
 from gatekeeper.services.priorities import priority as priority
@@ -43,6 +44,7 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     errors.ServerError,  # 500 INTERNAL, RPC_CALL_FAIL, ...
     errors.TimedOutError,  # -500/-503 'Timeout'
 )
+UNAVAILABLE_WAIT = 30  # seconds before work whose request kept failing is tried again
 
 
 class GroupBudget:
@@ -149,7 +151,8 @@ class Pacer:
         self, method: str, call: Callable[[], Awaitable[T]], *, cached: bool = False
     ) -> T:
         """Run one request: within the budget, after any flood wait, retrying transient
-        failures. Long flood waits raise FloodWaited (the caller postpones its work).
+        failures with backoff. Long flood waits raise FloodWaited, and transient failures
+        that outlast the retries TelegramUnavailable (one of them): the caller postpones.
 
         `cached`: a call Telethon mostly answers from its own cache (an entity look-up): flood
         waits are honoured and learnt as for any call, but it spends no budget and a success
@@ -179,8 +182,10 @@ class Pacer:
                 failures += 1
                 outcome = "connection_error" if isinstance(error, ConnectionError) else "transient"
                 if failures >= self._attempts:
+                    # Not an error of the request: the work that needed it is postponed.
                     self._metrics.telegram_request(method, outcome)
-                    raise
+                    reason = str(error) or type(error).__name__
+                    raise TelegramUnavailable(method, UNAVAILABLE_WAIT, reason) from error
                 base, cap = self._backoff
                 await self._sleep(backoff(failures, base, cap, self._draw()))
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import structlog
+
 from gatekeeper.sim.stage import Stage
 from tests.scenarios.helpers import guarded, notices_for, say
 
@@ -46,11 +48,28 @@ async def test_a_dropped_connection_is_retried_and_the_member_still_muted(stage:
     assert not stage.group.can_write(stage.alice)
 
 
-async def test_a_connection_that_stays_down_loses_one_update_not_the_bot(stage: Stage) -> None:
+async def test_a_connection_that_stays_down_through_every_retry_loses_no_member(
+    stage: Stage,
+) -> None:
     await guarded(stage)
     stage.sim.faults.drop_connection(times=3)  # every try of the first check
 
-    await say(stage, stage.alice, stage.group, "lost in the outage")
-    await say(stage, stage.alice, stage.group, "after the outage")
+    with structlog.testing.capture_logs() as logs:
+        await say(stage, stage.alice, stage.group, "lost in the outage")
+    assert stage.group.can_write(stage.alice), "not punished while Telegram cannot say"
+    await stage.pass_time(31)
 
-    assert not stage.group.can_write(stage.alice)
+    assert not stage.group.can_write(stage.alice), "re-checked once the retry was due"
+    assert len(notices_for(stage.group, stage.bot, stage.alice)) == 1
+    events = [entry["event"] for entry in logs]
+    assert "check_postponed" in events and "handler_failed" not in events
+
+
+async def test_an_admin_command_in_an_outage_fails_nothing(stage: Stage) -> None:
+    await guarded(stage)
+    stage.sim.faults.drop_connection(times=3)  # every try of the check who is asking
+
+    with structlog.testing.capture_logs() as logs:
+        await say(stage, stage.carol, stage.group, "/status")
+
+    assert "handler_failed" not in [entry["event"] for entry in logs]
