@@ -25,12 +25,14 @@ class Mute:
 class Warn:
     """Tell a member without muting them (delete-only, or a warning before the mute); the
     bot first makes sure they are no admin, as before a mute, so their message is only
-    deleted if it may be. `strike`: an offending message, counted towards the mute."""
+    deleted if it may be. `strike`: an offending message, counted towards the mute;
+    `message_id` names it, so that a warning done again (replayed after a crash) counts once."""
 
     group_id: ChatId
     user_id: UserId
     missing: tuple[ChatId, ...]
     strike: bool = False
+    message_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ Ids are Telethon's marked peer ids: users are positive, groups and channels are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 UserId = int
@@ -114,10 +114,19 @@ class MemberNote:
     label: str | None = None  # how the admin named them, for /allowed
     grace_until: float | None = None  # a newcomer's grace (unix time); kept: granted once
     noted_at: float | None = field(default=None, compare=False)  # last change (unix time)
+    struck: int = 0  # the id of the last message counted as a strike (0: none known)
 
     @property
     def is_empty(self) -> bool:
         return not self.strikes and not self.exempt and self.grace_until is None
+
+    def with_strike(self, message_id: int) -> MemberNote:
+        """One more warning, for the message `message_id` (0: unnamed). A message counted
+        already, or older than the last one counted (a warning done again after a crash),
+        is not counted again."""
+        if message_id and message_id <= self.struck:
+            return self
+        return replace(self, strikes=self.strikes + 1, struck=max(self.struck, message_id))
 
     def stale(self, now: float, retention: float) -> bool:
         """Warnings and a spent grace, untouched for `retention` seconds, are forgotten (a

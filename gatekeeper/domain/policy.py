@@ -164,7 +164,7 @@ def on_message(
     if not missing or in_grace(note, now):
         return []
     user_id = message.sender.peer_id
-    actions = _mute(rules, user_id, missing, note, message=True)
+    actions = _mute(rules, user_id, missing, note, message_id=message.message_id)
     if rules.settings.on_violation is not OnViolation.MUTE or isinstance(actions[0], Warn):
         actions.insert(1, DeleteMessage(rules.group_id, message.message_id, user_id))
     return actions
@@ -222,17 +222,18 @@ def _mute(
     missing: tuple[ChannelLink, ...],
     note: MemberNote | None,
     *,
-    message: bool = False,
+    message_id: int = 0,
     tell_only: bool = False,
 ) -> list[Action]:
     """Mute (or, delete-only or while warnings last, only warn), and tell them why (when to
-    tell is the notice service's to decide)."""
+    tell is the notice service's to decide). `message_id`: the offending message, if any."""
     channel_ids = tuple(link.channel.id for link in missing)
     channels = tuple(link.channel for link in missing)
     any_of = rules.settings.require is Require.ANY
     delete_only = rules.settings.on_violation is OnViolation.DELETE
+    strike = bool(message_id) and not delete_only
     first: Action = (
-        Warn(rules.group_id, user_id, channel_ids, strike=message and not delete_only)
+        Warn(rules.group_id, user_id, channel_ids, strike, message_id if strike else 0)
         if tell_only or delete_only or (note.strikes if note else 0) < rules.settings.warn_first
         else Mute(rules.group_id, user_id, channel_ids)
     )

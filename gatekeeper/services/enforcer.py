@@ -208,10 +208,10 @@ class Enforcer:
         if isinstance(judged, MuteOutcome):
             return judged
         if action.strike:
-            group_id, user_id = action.group_id, action.user_id
-            await self._registry.set_strikes(
-                group_id, user_id, self._registry.strikes(group_id, user_id) + 1
-            )
+            note = self._registry.note(action.group_id, action.user_id)
+            counted = note.with_strike(action.message_id)
+            if counted != note:
+                await self._registry.save_note(counted)
         self._metrics.decision("warn")
         return MuteOutcome.WARNED
 

@@ -32,6 +32,7 @@ class MemberNoteStore:
             "label": note.label,
             "grace_until": note.grace_until,
             "noted_at": note.noted_at,
+            "struck": note.struck,
         }
         async with self._sessions.begin() as session:
             await session.execute(
@@ -64,6 +65,7 @@ class MemberNoteStore:
                     row.label,
                     row.grace_until,
                     row.noted_at,
+                    row.struck,
                 )
                 for row in rows
             ]

@@ -159,6 +159,7 @@ class MemberNoteRow(Base):
     label: Mapped[str | None] = mapped_column(String(255))  # as the admin named them
     grace_until: Mapped[float | None] = mapped_column(Double)  # unix seconds
     noted_at: Mapped[float | None] = mapped_column(Double)  # last change, unix seconds
+    struck: Mapped[int] = mapped_column(BigInteger, server_default="0")  # last strike's message
 
 
 class JoinRequestRow(Base):

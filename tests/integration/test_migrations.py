@@ -44,7 +44,7 @@ OUR_TABLES = {
     "warmup_members",
     "postponed_work",
 }
-HEAD = "0010_member_note_times"
+HEAD = "0011_member_note_struck"
 BOT = 6_100_000_001
 
 

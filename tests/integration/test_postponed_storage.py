@@ -25,7 +25,7 @@ OTHER_BOT = 6_100_000_002
 
 EVERY_KIND: tuple[Work, ...] = (
     Mute(GROUP, ALICE, (NEWS.id, PRIVATE.id)),
-    Warn(GROUP, ALICE, (NEWS.id,), strike=True),
+    Warn(GROUP, ALICE, (NEWS.id,), strike=True, message_id=77),
     SendNotice(GROUP, ALICE, (NEWS, PRIVATE), any_of=True),
     DeleteMessage(GROUP, 77, author_id=ALICE),
     StartGrace(GROUP, ALICE, 1_767_225_700.25),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from gatekeeper.domain.actions import Mute, SendNotice
+from gatekeeper.domain.actions import DeleteMessage, Mute, SendNotice, Warn
 from gatekeeper.services.postponed import only_deletions
 from gatekeeper.sim.stage import Stage
 from tests.reliability.fault_world import Watch
@@ -73,6 +73,37 @@ async def test_work_done_right_before_a_crash_is_not_done_twice(stage: Stage) ->
     kept = [k.work for k in await stage.app.storage.postponed.all()]
     assert [work for work in kept if not only_deletions(work)] == [], "done, and forgotten"
     assert len(kept) == 1, "only the notice's removal, when its time is up"
+
+
+async def test_a_warning_done_right_before_a_crash_counts_its_message_once(stage: Stage) -> None:
+    await guarded(stage)
+    await say(stage, stage.carol, stage.group, "/settings warn 2")
+    first = await say(stage, stage.alice, stage.group, "one")
+    assert stage.app is not None and stage.group.can_write(stage.alice), "warned: one strike"
+    group_id, alice = stage.group.peer_id, stage.alice.id
+    (link,) = stage.app.registry.rules[group_id].links
+    # What a crash leaves when it comes after a postponed warning was done, before its batch
+    # was forgotten: the batch is still stored, and is done again after the restart.
+    await stage.app.storage.postponed.add(
+        stage.clock.now(),
+        (
+            Warn(group_id, alice, (link.channel.id,), strike=True, message_id=first.id),
+            DeleteMessage(group_id, first.id, alice),
+            SendNotice(group_id, alice, (link.channel,)),
+        ),
+        "Alice",
+        access_hash=await stage.app.gateway.access_hash(alice),
+    )
+
+    await stage.kill()
+    await stage.start()
+    await stage.pass_time(61)
+    await say(stage, stage.alice, stage.group, "two")
+    assert stage.group.can_write(stage.alice), "the second warning: the first counted once"
+    await stage.pass_time(61)
+    await say(stage, stage.alice, stage.group, "three")
+
+    assert not stage.group.can_write(stage.alice), "muted after two warnings"
 
 
 async def test_a_stop_that_cuts_a_message_short_rechecks_its_author_after_the_restart(

@@ -180,7 +180,7 @@ def test_warnings_first_delete_and_tell_then_the_next_message_mutes(
         assert actions == [Mute(GROUP, ALICE, (NEWS.id,)), SendNotice(GROUP, ALICE, (NEWS,))]
     else:  # deleted even where the action is mute only: a warning takes the message
         assert actions == [
-            Warn(GROUP, ALICE, (NEWS.id,), strike=True),
+            Warn(GROUP, ALICE, (NEWS.id,), strike=True, message_id=42),
             DeleteMessage(GROUP, 42, ALICE),
             SendNotice(GROUP, ALICE, (NEWS,)),
         ]
@@ -192,7 +192,7 @@ def test_warnings_first_delete_and_tell_then_the_next_message_mutes(
 def test_only_warnings_before_a_mute_are_counted(action: OnViolation, strike: bool) -> None:
     group = rules(ChannelLink(NEWS), warn_first=1, on_violation=action)
     (warn, *_) = policy.on_message(post(), group, {NEWS.id: OUT})
-    assert warn == Warn(GROUP, ALICE, (NEWS.id,), strike=strike)
+    assert warn == Warn(GROUP, ALICE, (NEWS.id,), strike=strike, message_id=42 if strike else 0)
 
 
 def test_with_warnings_first_a_newcomer_or_a_leaver_is_told_not_muted_nor_counted() -> None:
@@ -279,3 +279,12 @@ def test_a_strict_grace_that_ends_means_a_look_at_the_member(
     group = rules(ChannelLink(NEWS), grace=600, grace_mode=mode)
     note = MemberNote(GROUP, ALICE, grace_until=NOW + 600)
     assert policy.grace_ended(group, note, since, now) is look
+
+
+def test_a_warning_counts_its_message_once_however_often_it_is_done() -> None:
+    warned = MemberNote(GROUP, ALICE).with_strike(42)
+    assert (warned.strikes, warned.struck) == (1, 42)
+    assert warned.with_strike(42) == warned, "done again after a crash"
+    assert warned.with_strike(40) == warned, "an older message: counted before it"
+    assert warned.with_strike(43).strikes == 2
+    assert MemberNote(GROUP, ALICE).with_strike(0).with_strike(0).strikes == 2, "unnamed"
