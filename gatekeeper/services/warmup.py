@@ -125,7 +125,12 @@ class Warmups:
         progress = warmup.requested(group_id, reason, self._clock.now(), self._tools.limits.start)
         self._cancelled.discard(group_id)
         await self._save(progress)
-        log.info("warmup_requested", group_id=group_id, reason=str(reason))
+        log.info(
+            "warmup_requested",
+            group_id=group_id,
+            reason=str(reason),
+            requested_at=progress.started_at,  # names the run in its other lines
+        )
         self._start(group_id)
         return progress
 
@@ -220,6 +225,7 @@ class Warmups:
         log.info(
             "warmup_done",
             group_id=progress.group_id,
+            requested_at=progress.started_at,
             members=progress.total,
             verified=progress.verified,
             not_subscribed=progress.not_subscribed,

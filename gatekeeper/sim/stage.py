@@ -51,6 +51,7 @@ class Stage:
         self.group = self.sim.create_supergroup("Coffee chat", owner=self.carol)
         self.news = self.sim.create_channel("News", owner=self.carol, username="news")
         self.app: App | None = None
+        self.built: App | None = None  # the bot built last: the one starting, before `app`
 
     def settings(self, bot: SimUser | None = None) -> Settings:
         """The settings the bot (or another bot, sharing database and Redis) runs with."""
@@ -78,7 +79,7 @@ class Stage:
     async def start_bot(self, bot: SimUser, session: Path | None) -> App:
         """Start `bot` (this stage's or another, sharing its world, database and Redis)."""
         client = self.sim.client(bot, session=str(session) if session else None, **client_options())
-        app = build(self.settings(bot), client=client, clock=self.clock)
+        app = self.built = build(self.settings(bot), client=client, clock=self.clock)
         try:
             await app.start()
         except BaseException:

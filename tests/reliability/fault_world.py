@@ -4,6 +4,7 @@ made it, from what to what), and the invariants checked against it (never the bo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ class Watch:
     violations: list[str] = field(default_factory=list)
     released_at: dict[int, float] = field(default_factory=dict)
     unanswered: int = 0
+    judges: list[Callable[[Change], None]] = field(default_factory=list)  # more to judge
 
     def install(self) -> None:
         ops = self.stage.sim.ops
@@ -53,6 +55,8 @@ class Watch:
             change = Change(self.stage.clock.now(), chat.id, user_id, actor_id, before, new)
             self.changes.append(change)
             self._judge(change)
+            for judge in self.judges:
+                judge(change)
 
         ops.set_participant = recording  # type: ignore[method-assign]
 
@@ -64,7 +68,10 @@ class Watch:
         before, after, who = change.before, change.after, change.user_id
         if before is not None and before.role in (Role.ADMIN, Role.CREATOR):
             self.violations.append(f"the bot restricted the admin {who}")
-        if self.stage.sim.world.users[who].is_bot:
+        user = self.stage.sim.world.users.get(who)
+        if user is None:
+            self.violations.append(f"the bot restricted the chat {who}")
+        elif user.is_bot:
             self.violations.append(f"the bot restricted the bot {who}")
         if restricted(before) and before is not None and before.kicked_by not in (None, bot):
             self.violations.append(f"the bot changed {who}'s restriction by {before.kicked_by}")

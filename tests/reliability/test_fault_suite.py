@@ -2,7 +2,8 @@
 itself misbehave; afterwards the simulated world (never the bot's records) must show that every
 promise was kept. Redis and PostgreSQL are real servers of the module's own, stopped and
 started by the runs. Every test run plays three seeds of 40 steps; `--soak` plays ten seeds of
-150 steps.
+150 steps. Warm-ups are part of each run: the one at start, /verify, the timer's; even seeds
+have `/settings sweep mute` (warmup_watch.py).
 
 Each run prints its seed, the actions by kind, the faults by kind and the violations (`-s`).
 """
@@ -14,8 +15,9 @@ import random
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structlog
@@ -29,6 +31,7 @@ from gatekeeper.sim.world import CallbackQuery
 from gatekeeper.storage.scratch import scratch_database
 from tests.reliability.fault_world import Watch, tally
 from tests.reliability.servers import PrivatePostgres, PrivateRedis
+from tests.reliability.warmup_watch import WarmupWatch
 from tests.scenarios.helpers import notices_for, protect
 
 METHODS = (
@@ -45,6 +48,7 @@ METHODS = (
 )
 ESCAPED = ("handler_failed", "background_task_failed", "chore_failed")
 PATIENCE = 30.0  # real seconds: short flood waits are slept, several may queue up
+WARMUPS = {"warmup_interval": 3600.0, "warmup_rate": 1000.0}  # the timer's too, in a run
 
 
 @pytest.fixture
@@ -105,7 +109,12 @@ async def supervised_start(stage: Stage, postgres: PrivatePostgres) -> int:
 
 class Run:
     def __init__(
-        self, stage: Stage, seed: int, redis: PrivateRedis, postgres: PrivatePostgres
+        self,
+        stage: Stage,
+        seed: int,
+        redis: PrivateRedis,
+        postgres: PrivatePostgres,
+        logs: list[MutableMapping[str, Any]],
     ) -> None:
         self.stage, self.redis, self.postgres = stage, redis, postgres
         self.rng = random.Random(seed)
@@ -117,20 +126,34 @@ class Run:
         self.hand_restricted: set[int] = set()
         self.met: set[int] = set()  # members the bot saw join or speak
         self.presses: list[CallbackQuery] = []
+        self.linked = seed % 3 == 0  # the group is @news's discussion group
+        self.kept: list[int] = []  # the group's messages from the group itself or @news
         self.watch = Watch(stage)
+        self.warmups = WarmupWatch(stage, seed % 2 == 0, logs, self.watch.violations)
+        self.watch.judges.append(self.warmups.judge)
 
     async def setup(self) -> None:
         s = self.stage
         s.make_admin(s.group)
         s.make_admin(s.news)
+        if self.linked:
+            s.news.link_discussion(s.group)
         for member in [*self.members, self.dave]:
             member.join(s.group)
         s.group.promote(self.dave, by=s.carol, ban_users=True, delete_messages=True)
         for member in self.members[:3]:
             member.join(s.news)
+        self.warmups.cast()
         await s.start()
         await protect(s, s.news)
+        if self.warmups.sweep_mute:
+            s.carol.send(s.group, "/settings sweep mute")
+            await s.settle(patience=PATIENCE)
         self.watch.install()
+        self.warmups.install()
+        # Warm-ups from now on: the restart warms the group up, as for a group never warmed.
+        s.overrides.update(WARMUPS)
+        await s.restart()
 
     def pick(self, members: list[SimUser]) -> SimUser | None:
         return self.rng.choice(members) if members else None
@@ -143,16 +166,20 @@ class Run:
         kind = rng.choice(
             ["message"] * 5
             + ["join", "leave", "subscribe", "unsubscribe", "press", "press"]
-            + ["command", "hand_restrict", "demote", "admin_speaks"]
+            + ["command", "hand_restrict", "demote", "admin_speaks", "anonymous"]
+            + ["verify", "verify"]
+            + (["channel_post"] if self.linked else [])
         )
         inside = self.in_group()
         outside = [m for m in self.members if m not in inside]
         who = self.pick(inside)
         try:
             if kind == "message" and who is not None and s.group.can_write(who):
+                self.warmups.causes.add(who.id)
                 who.send(s.group, f"hello from {who}")
                 self.met.add(who.id)
             elif kind == "join" and (newcomer := self.pick(outside)) is not None:
+                self.warmups.causes.add(newcomer.id)
                 newcomer.join(s.group)
                 self.met.add(newcomer.id)
             elif kind == "leave" and who is not None:
@@ -160,6 +187,7 @@ class Run:
             elif kind == "subscribe" and (member := self.pick(self.members)) is not None:
                 member.join(s.news)
             elif kind == "unsubscribe" and (member := self.pick(self.members)) is not None:
+                self.warmups.causes.add(member.id)
                 member.leave(s.news)
             elif kind == "press" and who is not None:
                 notices = notices_for(s.group, s.bot, who)
@@ -167,6 +195,13 @@ class Run:
                     self.presses.append(who.press_nowait(notices[-1]))
             elif kind == "command":
                 s.carol.send(s.group, "/status")
+            elif kind == "verify":
+                s.carol.send(s.group, "/verify")
+            elif kind == "anonymous":
+                self.kept.append(s.carol.send_anonymously(s.group, "an anonymous admin").id)
+            elif kind == "channel_post":
+                post = s.news.post("news of the day")
+                self.kept += [m.id for m in s.group.messages() if m.fwd_from_msg_id == post.id]
             elif kind == "hand_restrict" and who is not None:
                 s.carol.restrict(s.group, who, send_messages=True, send_media=True)
                 self.hand_restricted.add(who.id)
@@ -215,6 +250,37 @@ class Run:
         elif roll < 0.41:
             self.postgres.stop()  # at once, as a crash of the server would
             self.faults["postgres_restarted"] += 1
+        elif roll < 0.47:  # on what a warm-up asks: its listing pages and its checks
+            listing = rng.choice(["GetParticipantsRequest", "GetParticipantRequest"])
+            s.sim.faults.flood_wait(listing, rng.choice([2, 30, 300]), times=rng.randint(1, 3))
+            self.faults["flood_wait_warmup"] += 1
+
+    async def amid_warmup(self) -> bool:
+        """Some way into the warm-up /verify asked for: a flood wait on its next check or
+        page, the database down, or (True) time to kill the bot."""
+        roll = self.rng.random()
+        if roll >= 0.8:
+            return False
+        served = self.warmups.served + self.rng.randint(1, 30)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 3.0
+        while self.warmups.served < served and loop.time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)  # until Telegram answered that many
+        if roll < 0.4:
+            return True
+        if roll < 0.55:
+            self.postgres.stop()  # started again at the next step
+            self.faults["postgres_restarted_in_warmup"] += 1
+            return False
+        method = self.rng.choice(["GetParticipantsRequest", "GetParticipantRequest"])
+        self.stage.sim.faults.flood_wait(method, self.rng.choice([30, 300]))
+        self.faults["flood_wait_in_warmup"] += 1
+        return False
+
+    async def kill(self, kind: str) -> None:
+        self.presses = [q for q in self.presses if q.answered]  # died with the bot
+        self.faults["start_failed"] += await crash(self.stage, self.postgres)
+        self.faults[kind] += 1
 
     async def pass_time(self, seconds: float) -> None:
         s = self.stage
@@ -229,13 +295,13 @@ class Run:
         await self.inject()
         kind = await self.act()
         self.actions[kind] += 1
-        if self.rng.random() < 0.08:
+        if kind == "verify" and await self.amid_warmup():
+            await self.kill("bot_killed_in_warmup")
+        elif self.rng.random() < 0.08:
             # Within a second of what the bot just saw (a mute, a first sight): no settling.
             for _ in range(self.rng.randint(0, 20)):
                 await asyncio.sleep(0)
-            self.presses = [q for q in self.presses if q.answered]  # died with the bot
-            self.faults["start_failed"] += await crash(s, self.postgres)
-            self.faults["bot_killed"] += 1
+            await self.kill("bot_killed")
         else:
             await s.settle(patience=PATIENCE)
         await self.pass_time(self.rng.choice([0.5, 2.0, 10.0, 30.0]))
@@ -257,11 +323,16 @@ class Run:
         for member in self.in_group():
             unsubscribed = not s.news.state.is_participant(member.id)
             if unsubscribed and member.id in self.met and s.group.can_write(member):
+                self.warmups.causes.add(member.id)
                 member.send(s.group, "still here")
         await s.settle(patience=PATIENCE)
         await self.pass_time(61)
         self.watch.check_notices(self.members)
         self.watch.check_end(self.members, self.hand_restricted, self.met, s.news)
+        self.warmups.check_end()
+        gone = [m for m in self.kept if s.group.message(m) is None]
+        if gone:
+            self.watch.violations.append(f"posts of an anonymous admin or @news gone: {gone}")
         unanswered = sum(not q.answered for q in self.presses)
         if unanswered:
             self.watch.violations.append(f"{unanswered} button presses never answered")
@@ -299,8 +370,8 @@ async def test_a_seeded_run_keeps_every_promise(
     stage = Stage(
         fault_database, session=tmp_path / "bot.session", redis_url=private_redis.url, seed=seed
     )
-    run = Run(stage, seed, private_redis, private_postgres)
     with structlog.testing.capture_logs() as logs:
+        run = Run(stage, seed, private_redis, private_postgres, logs)
         try:
             await run.setup()
             for _ in range(steps):
@@ -316,7 +387,7 @@ async def test_a_seeded_run_keeps_every_promise(
     run.watch.violations += [f"an exception escaped: {event}" for event in escaped]
     print(
         f"\nseed {seed}: {steps} steps; actions: {tally(run.actions)}; "
-        f"faults: {tally(run.faults)}; bot mutes {run.watch.mutes()}; "
+        f"faults: {tally(run.faults)}; bot mutes {run.watch.mutes()}; {run.warmups.figures()}; "
         f"violations: {len(run.watch.violations)}"
     )
     for violation in run.watch.violations:
