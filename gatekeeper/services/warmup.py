@@ -29,6 +29,7 @@ from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Listing
 from gatekeeper.services.priorities import warmup as warmup_priority
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.warmup_run import Run, Tools
+from gatekeeper.storage.errors import unreachable
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +38,7 @@ Spawn = Callable[[Awaitable[object]], None]
 Parts = tuple[Registry, Listing, Membership, MembershipCache, Enforcer, Clock]
 QUIET = 60.0  # seconds without a flood wait before the rate is probed upwards
 RETRY_UNREACHABLE = 600.0  # a group the bot cannot list is tried again after this
+RETRY_DATABASE = 30.0  # a run that found the database away goes on after this
 USAGE = N_("Send /verify to check every member now, or /verify cancel to stop a check under way.")
 
 
@@ -215,6 +217,17 @@ class Warmups:
             )
             await self._save(run.progress)
             log.warning("warmup_unreachable", group_id=group_id, reason=str(error))
+            return
+        except Exception as error:
+            if not unreachable(error):
+                raise
+            # The database is away: the run waits for it, from where it got (in memory).
+            self._registry.warmups[group_id] = replace(
+                run.progress,
+                state=WarmupState.WAITING,
+                resume_at=self._clock.now() + RETRY_DATABASE,
+            )
+            log.warning("warmup_postponed", group_id=group_id, reason=repr(error))
             return
         if group_id in self._cancelled:
             await self._finish(progress, WarmupState.CANCELLED)

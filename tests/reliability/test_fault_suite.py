@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,6 @@ from gatekeeper.sim import SimUser
 from gatekeeper.sim.errors import SimRefused
 from gatekeeper.sim.stage import Stage
 from gatekeeper.sim.world import CallbackQuery
-from gatekeeper.storage.scratch import scratch_database
 from tests.reliability.fault_world import Watch, tally
 from tests.reliability.servers import PrivatePostgres, PrivateRedis
 from tests.reliability.warmup_watch import WarmupWatch
@@ -49,31 +46,6 @@ METHODS = (
 ESCAPED = ("handler_failed", "background_task_failed", "chore_failed")
 PATIENCE = 30.0  # real seconds: short flood waits are slept, several may queue up
 WARMUPS = {"warmup_interval": 3600.0, "warmup_rate": 1000.0}  # the timer's too, in a run
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def private_postgres() -> Iterator[PrivatePostgres]:
-    """One cluster for the module's runs (each gets a database of its own): made once, since
-    initdb takes seconds; restarted by the runs, so never the suite's shared server. Its
-    folder is outside pytest's (which the `postgres` user may not enter)."""
-    folder = Path(tempfile.mkdtemp(prefix="gatekeeper-faults-pg-"))
-    server = PrivatePostgres(folder)
-    try:
-        server.create()
-        yield server
-    finally:
-        server.stop("fast")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def crash(stage: Stage, postgres: PrivatePostgres) -> int:
@@ -340,18 +312,6 @@ class Run:
 
 DEFAULT_SEEDS, DEFAULT_STEPS = 3, 40  # part of every test run, a minute or so on 2 cores
 SOAK_SEEDS, SOAK_STEPS = 10, 150
-
-
-@pytest.fixture
-async def fault_database(private_postgres: PrivatePostgres) -> AsyncIterator[str]:
-    if not private_postgres.running:
-        private_postgres.start()  # a run that failed may have left it down
-    async with scratch_database(private_postgres.url) as url:
-        try:
-            yield url
-        finally:
-            if not private_postgres.running:
-                private_postgres.start()
 
 
 @pytest.mark.parametrize("seed", range(1, SOAK_SEEDS + 1))

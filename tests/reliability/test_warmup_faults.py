@@ -13,6 +13,7 @@ import structlog
 from gatekeeper.domain.warmup import WarmupState
 from gatekeeper.sim.stage import Stage
 from tests.reliability.fault_world import Watch
+from tests.reliability.servers import PrivatePostgres
 from tests.reliability.warmup_watch import WarmupWatch
 from tests.scenarios.helpers import protect, say
 
@@ -84,3 +85,25 @@ async def test_a_warm_up_that_must_wait_mid_check_goes_on_later_and_mutes_nobody
 
     assert warmups.pages.count(0) == 1 and warmups.violations == []
     assert "background_task_failed" not in [entry["event"] for entry in logs]
+
+
+async def test_a_warm_up_whose_database_goes_away_waits_for_it_and_goes_on(
+    fault_database: str, private_postgres: PrivatePostgres, tmp_path: Path
+) -> None:
+    stage = Stage(fault_database, session=tmp_path / "bot.session", warmup_rate=1000.0)
+    try:
+        with structlog.testing.capture_logs() as logs:
+            warmups = await crowded(stage, logs, sweep=False)
+            stage.carol.send(stage.group, "/verify")
+            await asyncio.wait_for(until_listed(warmups, 0), timeout=30)
+            private_postgres.stop()  # at once, as a crash of the server would
+            await stage.settle()
+            private_postgres.start()
+            await stage.pass_time(61)
+            warmups.check_end()
+    finally:
+        await stage.stop()
+
+    assert "background_task_failed" not in [entry["event"] for entry in logs]
+    assert warmups.violations == [], "went on where it was, and finished"
+    assert warmups.pages[-1] == 200  # the first page again: its members were not yet kept
