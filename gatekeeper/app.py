@@ -36,6 +36,7 @@ from gatekeeper.services.reconcile import Reconciler
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.removals import Removals
 from gatekeeper.services.self_help import SelfHelp
+from gatekeeper.services.waiting import WaitingNotices
 from gatekeeper.services.warmup import Warmups
 from gatekeeper.settings import Settings
 from gatekeeper.storage import Storage, create_engine
@@ -95,7 +96,8 @@ def build(
     queue = PostponedWork(
         storage.postponed, clock, metrics, gateway.access_hash, registry.access_hashes
     )
-    notices = Notices(gateway, clock, metrics, registry, queue)
+    waiting = WaitingNotices(gateway, registry, gateway.access_hash)
+    notices = Notices(gateway, clock, metrics, registry, queue, waiting)
     links = LinkHealth(gateway, registry, notices, clock)
     membership = Membership(gateway, cache, metrics, links.broken, links.reachable, clock)
     observer = Observer(storage.audit, clock)
@@ -120,6 +122,7 @@ def build(
         interval=settings.reconcile_interval,
         background=background,
     )
+    waiting.reconciled = lambda: reconciler.passes > 0
     registry.listed = ListedStandings(clock, settings.member_ttl)
     warmups = Warmups(
         (registry, Lister(client, pacer, gateway.peers), membership, cache, enforcer, clock),

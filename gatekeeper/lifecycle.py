@@ -135,8 +135,10 @@ class App:
         await self.joins.pending.load()
         await self.warmup.load()
         kept = await self.enforcer.queue.load()
+        owed_notices = await self.notices.waiting.load()
+        owed_lines = await self.journal.load()
         self.handlers.me_id = self.admin.bot_id = self.links.bot_id = self.enforcer.bot_id = bot_id
-        self.reconciler.bot_id = self.warmup.bot_id = bot_id
+        self.reconciler.bot_id = self.warmup.bot_id = self.notices.waiting.bot_id = bot_id
         self.handlers.me_username = self.notices.bot_username = me.username
         await self._admin_lists.load()
         await self._resume()
@@ -148,7 +150,14 @@ class App:
             )
             self._services.append(listener)
         self.handlers.ready.set()
-        log.info("started", bot=me.username, groups=len(self.registry.rules), postponed=kept)
+        log.info(
+            "started",
+            bot=me.username,
+            groups=len(self.registry.rules),
+            postponed=kept,
+            notices_owed=owed_notices,
+            log_lines_owed=owed_lines,
+        )
 
     async def _serve_health(self) -> None:
         """/healthz from the first moment; /readyz says ready once started and connected."""
@@ -252,7 +261,8 @@ class App:
         """Stop taking updates, let work in flight finish (bounded), then close everything.
 
         Mutes are recorded before they are imposed and re-checked at the next start, postponed
-        work is in storage, the members of updates cut short are stored for a re-check, and
+        work and notices waiting for a group's budget are in storage, log lines are owed from
+        the audit trail, the members of updates cut short are stored for a re-check, and
         Telethon's update state is saved by `disconnect()`: what is cut short is picked up.
         """
         if self._stopped:
@@ -283,6 +293,16 @@ class App:
         await self.enforcer.queue.owe(owed, self.registry.groups_for)
         if left := self.enforcer.queue.pending():
             log.info("postponed_kept", actions=left, unsaved=self.enforcer.queue.unsaved())
+        waiting = self.notices.waiting
+        await waiting.save_unsaved()
+        if waiting.pending() or self.journal.pending():
+            # Log lines are owed from the audit trail: storage knows which were sent.
+            log.info(
+                "messages_owed",
+                notices=waiting.pending(),
+                unsaved=waiting.unsaved(),
+                log_lines=self.journal.pending(),
+            )
         if self.redis is not None:
             await self.redis.aclose()
         await self.storage.close()

@@ -84,17 +84,22 @@ def line(
 
 def pack(lines: Sequence[str], limit: int = MESSAGE_MAX) -> list[str]:
     """Lines joined into as few messages as Telegram's length allows, in order."""
-    messages: list[str] = []
-    current: list[str] = []
+    messages, start = [], 0
+    for count in split(lines, limit):
+        messages.append("\n".join(lines[start : start + count]))
+        start += count
+    return messages
+
+
+def split(lines: Sequence[str], limit: int = MESSAGE_MAX) -> list[int]:
+    """How many of `lines`, in order, each message takes when they are packed."""
+    counts: list[int] = []
     size = 0
     for text in lines:
-        cost = length(text) + (1 if current else 0)
-        if current and size + cost > limit:
-            messages.append("\n".join(current))
-            current, size = [], 0
-            cost = length(text)
-        current.append(text)
-        size += cost
-    if current:
-        messages.append("\n".join(current))
-    return messages
+        if counts and size + 1 + length(text) <= limit:
+            counts[-1] += 1
+            size += 1 + length(text)
+        else:
+            counts.append(1)
+            size = length(text)
+    return counts

@@ -307,7 +307,7 @@ class Enforcer:
             # Someone else changed their rights: that decision stands.
             outcome = "release_taken_over"
         # The notice's removal is kept before the mute's record goes: it cannot be forgotten.
-        self._notices.forget_waiting(group_id, user_id)
+        await self._notices.forget_waiting(group_id, user_id)
         await self._notices.remove(group_id, restriction.notice_message_id)
         await self._registry.drop_restriction(group_id, user_id)
         if self._registry.strikes(group_id, user_id):

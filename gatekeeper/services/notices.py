@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import structlog
 
@@ -18,11 +17,13 @@ from gatekeeper.domain.limits import MESSAGE_MAX, clip, listing
 from gatekeeper.domain.mentions import FSI, PDI, isolated, mention
 from gatekeeper.domain.model import Channel, ChatId, UserId
 from gatekeeper.domain.notice_text import BATCH_SIZE, CHANNELS_BUDGET, fill, standard_notice
+from gatekeeper.domain.owed import OwedNotice
 from gatekeeper.domain.self_help import START_PAYLOAD
 from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited, Telegram
 from gatekeeper.services.postponed import Batch, PostponedWork
 from gatekeeper.services.registry import Registry
+from gatekeeper.services.waiting import WaitingNotices
 
 log = structlog.get_logger(__name__)
 
@@ -59,16 +60,6 @@ def notice_buttons(t: Texts, channels: Sequence[Channel], data: bytes) -> Notice
     return NoticeButtons(tuple(channels), data, joins, t.tr("✅ I have joined"))
 
 
-class Waiting(NamedTuple):
-    """A member to be told once the budget allows."""
-
-    name: str | None
-    channels: tuple[Channel, ...]
-    ttl: float
-    thread: int | None  # a discussion group's post they commented under
-    any_of: bool = False  # one of the channels is enough
-
-
 class Notices:
     """Deletions (of notices when their time is up or their member is released, of the bot's
     replies) are postponed work: kept in storage, so a crash leaves no notice behind."""
@@ -80,6 +71,7 @@ class Notices:
         metrics: Metrics,
         registry: Registry,
         queue: PostponedWork,
+        waiting: WaitingNotices,
     ) -> None:
         self._gateway = gateway
         self._registry = registry
@@ -89,7 +81,7 @@ class Notices:
         self._last_notice: dict[tuple[ChatId, UserId], float] = {}
         self._budget = gateway.message_budget  # the gateway's pacer owns it
         # Members muted while the group's budget was spent: told together when it allows.
-        self._waiting: dict[ChatId, dict[UserId, Waiting]] = defaultdict(dict)
+        self.waiting = waiting
         self.bot_username: str | None = None  # known once logged in: for deep links
 
     def allowed(self, group_id: ChatId, user_id: UserId) -> bool:
@@ -116,8 +108,12 @@ class Notices:
         """
         if not self.allowed(group_id, user_id) or not self._take_budget(group_id):
             # Told a moment ago, or the group's budget is spent: told at a later sweep.
-            self._waiting[group_id][user_id] = Waiting(name, tuple(channels), ttl, reply_to, any_of)
+            muted = self._registry.restriction(group_id, user_id) is not None
+            notice = OwedNotice(
+                group_id, user_id, name, tuple(channels), ttl, reply_to, any_of, muted
+            )
             self._metrics.decision("notice_batched")
+            await self.waiting.add(notice)
             return None
         self._last_notice[(group_id, user_id)] = self._clock.now()
         try:
@@ -203,35 +199,43 @@ class Notices:
 
     def waiting_members(self) -> set[UserId]:
         """The members still to be told (a notice mentions each of them)."""
-        return {user_id for waiting in self._waiting.values() for user_id in waiting}
+        return {user_id for waiting in self.waiting.by_group.values() for user_id in waiting}
 
-    def forget_waiting(self, group_id: ChatId, user_id: UserId) -> None:
+    async def forget_waiting(self, group_id: ChatId, user_id: UserId) -> None:
         """A member no longer needs telling (released before their turn came)."""
-        self._waiting.get(group_id, {}).pop(user_id, None)
+        await self.waiting.forget(group_id, user_id)
 
     async def _send_batches(self) -> None:
-        for group_id, waiting in list(self._waiting.items()):
+        for group_id, waiting in list(self.waiting.by_group.items()):
+            if not waiting or self._budget.left(group_id) <= 0:
+                continue
+            await self.waiting.weed(group_id)
             while True:
-                ready = [u for u in waiting if self.allowed(group_id, u)]
+                ready = [
+                    u for u, w in waiting.items() if not w.restored and self.allowed(group_id, u)
+                ]
                 # Named together only under the same post (or none): each reads where they wrote.
-                ready = [u for u in ready if waiting[u].thread == waiting[ready[0]].thread]
-                ready = ready[:BATCH_SIZE]
+                thread = waiting[ready[0]].notice.thread if ready else None
+                ready = [u for u in ready if waiting[u].notice.thread == thread][:BATCH_SIZE]
                 if not ready or not self._take_budget(group_id):
                     break
                 batch = {user_id: waiting.pop(user_id) for user_id in ready}
                 for user_id in batch:
                     self._last_notice[(group_id, user_id)] = self._clock.now()
                 try:
-                    await self._send_batch(group_id, batch)
+                    await self._send_batch(group_id, {u: w.notice for u, w in batch.items()})
                 except (FloodWaited, ChatUnreachable) as error:
-                    waiting.update(batch)  # told at a later sweep
+                    for user_id, entry in batch.items():  # told at a later sweep
+                        if waiting.setdefault(user_id, entry) is not entry:
+                            await self.waiting.forget_rows([entry])  # a newer one stands
                     log.warning("batch_notice_failed", group_id=group_id, reason=str(error))
                     break
+                await self.waiting.forget_rows(batch.values())
 
     async def _send_batch(
         self,
         group_id: ChatId,
-        batch: dict[UserId, Waiting],
+        batch: dict[UserId, OwedNotice],
     ) -> None:
         channels = list({c.id: c for told in batch.values() for c in told.channels}.values())
         ttl = max(told.ttl for told in batch.values())
@@ -255,8 +259,7 @@ class Notices:
         now = self._clock.now()
         for key in [k for k, at in self._last_notice.items() if now - at >= MEMBER_INTERVAL]:
             del self._last_notice[key]
-        for group_id in [g for g, waiting in self._waiting.items() if not waiting]:
-            del self._waiting[group_id]
+        self.waiting.prune()
         self._budget.prune()
         return deleted
 

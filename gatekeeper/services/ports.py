@@ -61,6 +61,10 @@ class MessageBudget(Protocol):
         """Spend one message if the group's budget allows it."""
         ...
 
+    def left(self, group_id: int) -> int:
+        """Messages the group's budget allows now."""
+        ...
+
     def spend(self, group_id: int) -> None:
         """Spend one message whatever is left (a message that must go)."""
         ...

@@ -61,6 +61,7 @@ class Reconciler:
         self._seen: set[tuple[ChatId, int]] = set()
         self._lock = asyncio.Lock()
         self.bot_id = 0
+        self.passes = 0  # passes done to the end since the start
 
     async def run_due(self) -> None:
         """One pass if one is due (the first call always runs one), or the rest of a pass
@@ -95,6 +96,7 @@ class Reconciler:
                     )
                     return done
             self._seen.clear()
+            self.passes += 1
             log.info("reconciled", **done)
             return done
 

@@ -82,7 +82,7 @@ class Removals:
                 )
                 outcome = "kick"
             await self._registry.drop_restriction(group_id, user_id)
-        self._notices.forget_waiting(group_id, user_id)
+        await self._notices.forget_waiting(group_id, user_id)
         await self._notices.remove(group_id, due.notice_message_id)
         detail = {"muted_for": round(self._clock.now() - due.imposed_at)}
         await self._registry.storage.audit.record(

@@ -1,5 +1,5 @@
 """Storage: groups and their channel links, the restrictions the bot imposed, the audit trail,
-the work Telegram made wait.
+the work Telegram made wait, the notices waiting for a group's message budget.
 
 `Storage.open(url)` is the one entry point: it makes the engine, migrates the database to head
 and builds the repositories. Repositories return domain types; sessions never leave this package.
@@ -21,6 +21,7 @@ from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.groups import GroupStore
 from gatekeeper.storage.join_requests import JoinRequestStore
 from gatekeeper.storage.members import MemberNoteStore
+from gatekeeper.storage.notices import WaitingNoticeStore
 from gatekeeper.storage.postponed import Postponed, PostponedStore
 from gatekeeper.storage.restrictions import RestrictionStore
 from gatekeeper.storage.scope import BotScope, Unbound, claim_unowned
@@ -37,6 +38,7 @@ __all__ = [
     "RestrictionStore",
     "Storage",
     "Unbound",
+    "WaitingNoticeStore",
     "WarmupStore",
     "create_engine",
     "session_factory",
@@ -54,6 +56,7 @@ class Storage:
     join_requests: JoinRequestStore
     warmups: WarmupStore
     postponed: PostponedStore
+    notices: WaitingNoticeStore
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True) -> Storage:
@@ -82,6 +85,7 @@ class Storage:
             join_requests=JoinRequestStore(sessions, scope),
             warmups=WarmupStore(sessions, scope),
             postponed=PostponedStore(sessions, scope),
+            notices=WaitingNoticeStore(sessions, scope),
         )
 
     async def bind(self, bot_id: int) -> None:

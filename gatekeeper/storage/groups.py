@@ -17,7 +17,7 @@ from gatekeeper.storage.engine import Sessions
 from gatekeeper.storage.errors import NotFound
 from gatekeeper.storage.group_rows import channel_links, group_rules, rules_of, settings_values
 from gatekeeper.storage.scope import BotScope
-from gatekeeper.storage.tables import ChannelRow, GroupChannelRow, GroupRow
+from gatekeeper.storage.tables import AuditRow, ChannelRow, GroupChannelRow, GroupRow
 
 _DEFAULTS = GroupSettings()
 
@@ -96,8 +96,14 @@ class GroupStore:
         await self._update_group(group_id, **settings_values(settings))
 
     async def set_log_channel(self, group_id: ChatId, channel_id: ChatId | None) -> None:
-        """Where the group's log lines go (None: nowhere)."""
-        await self._update_group(group_id, log_channel_id=channel_id)
+        """Where the group's log lines go (None: nowhere). A channel set is owed only the lines
+        of what happens from now on."""
+        latest = (
+            select(func.coalesce(func.max(AuditRow.id), 0))
+            .where(AuditRow.bot_id == self._scope.bot_id, AuditRow.group_id == group_id)
+            .scalar_subquery()
+        )
+        await self._update_group(group_id, log_channel_id=channel_id, logged_audit_id=latest)
 
     async def save_channel(self, channel: Channel, *, access_hash: int | None = None) -> None:
         """Record a channel (and the access hash to name it by, when one is given)."""

@@ -22,8 +22,8 @@ from gatekeeper.domain.actions import (
     Warn,
     Work,
 )
-from gatekeeper.domain.model import Channel
 from gatekeeper.storage.engine import Sessions
+from gatekeeper.storage.notices import channel_fields, channel_of
 from gatekeeper.storage.scope import BotScope
 from gatekeeper.storage.tables import PostponedRow
 
@@ -57,10 +57,7 @@ def encode(work: Work) -> dict[str, Any]:
     for name in work.__slots__:
         value = getattr(work, name)
         if name == "channels":
-            value = [
-                {"id": c.id, "title": c.title, "username": c.username, "link": c.invite_link}
-                for c in value
-            ]
+            value = [channel_fields(c) for c in value]
         elif isinstance(value, tuple):
             value = list(value)
         fields[name] = value
@@ -71,9 +68,7 @@ def decode(fields: dict[str, Any]) -> Work:
     values = dict(fields)
     kind = _KINDS[values.pop("kind")]
     if "channels" in values:
-        values["channels"] = tuple(
-            Channel(c["id"], c["title"], c["username"], c["link"]) for c in values["channels"]
-        )
+        values["channels"] = tuple(channel_of(c) for c in values["channels"])
     for name in _TUPLES:
         if name in values:
             values[name] = tuple(values[name])

@@ -31,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -80,6 +81,8 @@ class GroupRow(Base):
     notice_text: Mapped[str | None] = mapped_column(Text)  # the group's own; None: standard
     mode: Mapped[str] = mapped_column(String(8), server_default="enforce")  # or observe
     log_channel_id: Mapped[int | None] = mapped_column(BigInteger)  # /logchannel
+    # The log channel is owed the lines of the later audit entries not logged yet.
+    logged_audit_id: Mapped[int | None] = mapped_column(BigInteger)
     linked_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The bot's own standing: ok, demoted (no admin rights) or removed (kicked, left).
     bot_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
@@ -232,6 +235,27 @@ class PostponedRow(Base):
     access_hash: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class WaitingNoticeRow(Base):
+    """A notice to a member that waits for the group's message budget (or for the member's
+    last notice to age): sent once the budget allows, also after a stop or a crash. `muted`:
+    it tells of a mute (dropped if the member is released first), not of a warning."""
+
+    __tablename__ = "waiting_notices"
+    __table_args__ = (Index(None, "bot_id"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    group_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str | None] = mapped_column(String(255))
+    channels: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    ttl: Mapped[float] = mapped_column(Double)
+    thread: Mapped[int | None] = mapped_column(BigInteger)
+    any_of: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    muted: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    access_hash: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class AuditRow(Base):
     __tablename__ = "audit"
     __table_args__ = (Index(None, "bot_id", "group_id", "at"),)
@@ -243,6 +267,7 @@ class AuditRow(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    logged: Mapped[bool | None] = mapped_column(Boolean)  # its line is in the log channel
 
 
 metadata = Base.metadata

@@ -43,8 +43,9 @@ OUR_TABLES = {
     "warmups",
     "warmup_members",
     "postponed_work",
+    "waiting_notices",
 }
-HEAD = "0011_member_note_struck"
+HEAD = "0012_owed_messages"
 BOT = 6_100_000_001
 
 
@@ -434,5 +435,49 @@ async def test_notes_kept_before_their_times_were_recorded_are_stamped_at_the_up
             notes = (await conn.execute(text("SELECT user_id, strikes FROM member_notes"))).all()
         assert "noted_at" not in columns
         assert [tuple(row) for row in notes] == [(1001, 2)]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_log_channel_set_before_the_upgrade_is_owed_only_what_happens_after_it(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    group = -1001000000001
+    try:
+        await migrate.upgrade(engine, "0011_member_note_struck")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO groups (bot_id, id, title, protected, on_violation, notice_ttl, "
+                    f"log_channel_id) VALUES ({BOT}, {group}, 'Readers', true, 'mute', 120, -1009)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO audit (bot_id, at, group_id, user_id, action, detail) "
+                    f"VALUES ({BOT}, 1.0, {group}, 1001, 'mute', '{{}}')"
+                )
+            )
+        await migrate.upgrade(engine)
+        storage = Storage.on(engine)
+        await storage.bind(BOT)
+        assert await storage.audit.unlogged(group, ["mute"], 10) == ([], 0), "its history stays"
+        await storage.audit.record("mute", at=2.0, group_id=group, user_id=1002)
+        owed, more = await storage.audit.unlogged(group, ["mute"], 10)
+        assert [entry.user_id for entry in owed] == [1002] and more == 0
+        await storage.audit.logged([owed[0].id])
+        assert await storage.audit.unlogged(group, ["mute"], 10) == ([], 0), "sent: not owed"
+
+        await migrate.downgrade(engine, "0011_member_note_struck")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("groups")}
+            )
+            logged = await conn.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("audit")}
+            )
+        assert "logged_audit_id" not in columns and "logged" not in logged
+        assert "waiting_notices" not in await _tables(engine)
     finally:
         await engine.dispose()
