@@ -65,6 +65,7 @@ ACTION_LINES: dict[str, tuple[str, str]] = {
     "action_postponed": ("postpone", "Telegram asked the bot to wait"),
     "action_failed": ("fail", "Telegram refused"),
     "kick": ("kick", "muted by the bot for the group's kick time (/settings kick)"),
+    "notice_dropped": ("drop_notice", "released, gone or promoted while the notice waited"),
 }
 _ACTION_REPR = re.compile(
     r"^(?P<kind>\w+)\(group_id=(?P<group>-?\d+)(?:.*?(?:user_id|author_id)=(?P<member>\d+))?"

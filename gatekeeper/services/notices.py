@@ -251,6 +251,10 @@ class Notices:
         if message_id is not None:
             self._metrics.decision("notice")
             await self.delete_later(group_id, message_id, ttl)
+            if len(batch) == 1:  # theirs alone: removed when they are released
+                await self._registry.set_notice(group_id, next(iter(batch)), message_id)
+            for user_id in batch:
+                log.info("notice", group_id=group_id, user_id=user_id, batched=len(batch))
 
     async def sweep(self) -> int:
         """Send notices that waited for the budget; delete messages whose time has come."""
