@@ -17,11 +17,11 @@ from gatekeeper.services.ports import (
     RequestGone,
     TooManyChats,
 )
-from gatekeeper.telegram.gateway import BROKEN_LINK_ERRORS, explain
 from gatekeeper.telegram.keyboards import notice_buttons
 from gatekeeper.telegram.pacing import Pacer
 from gatekeeper.telegram.peers import Peers
 from gatekeeper.telegram.refusals import refusal
+from gatekeeper.telegram.rpc_errors import BROKEN_LINK_ERRORS, explain
 
 # Telegram's word when a request is no longer there to handle.
 _GONE: tuple[type[Exception], ...] = (

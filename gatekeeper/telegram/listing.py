@@ -9,10 +9,10 @@ from telethon import TelegramClient, errors, functions, types
 
 from gatekeeper.domain.warmup import PAGE, RECENT
 from gatekeeper.services.ports import ChatUnreachable, Listed, ParticipantsPage
-from gatekeeper.telegram.gateway import BROKEN_LINK_ERRORS, explain
 from gatekeeper.telegram.pacing import Pacer
 from gatekeeper.telegram.participants import standing_of
 from gatekeeper.telegram.peers import Peers
+from gatekeeper.telegram.rpc_errors import BROKEN_LINK_ERRORS, explain
 
 
 def _user_id(participant: Any) -> int | None:
