@@ -2,7 +2,9 @@
 
 Each is a real TelegramClient with a SQLite session file, built with the bot's client options
 and logged in to the simulated Telegram. Gatekeeper is the whole bot from the composition root
-(`app.build`), protecting every group of the scale with `/protect` as an owner would.
+(`app.build`), protecting every group of the scale with `/protect` as an owner would. Bare
+Telethon also runs beside each of the other two, as a second bot in the same world and process
+(its companion), to be the baseline of the same moment.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from telethon.tl import functions
 from gatekeeper.app import App, build
 from gatekeeper.bench.meters import DatabaseMeter
 from gatekeeper.bench.world import PATIENCE, BenchWorld
+from gatekeeper.sim import SimUser
 from gatekeeper.sim.stage import Stage
 from gatekeeper.telegram.client import client_options
 from gatekeeper.telegram.commands import COMMANDS_PER_USER
@@ -29,17 +32,20 @@ class Contestant:
 
     name = "bare Telethon"
 
-    def __init__(self, stage: Stage, world: BenchWorld, session: Path) -> None:
+    def __init__(
+        self, stage: Stage, world: BenchWorld, session: Path, bot: SimUser | None = None
+    ) -> None:
         self.stage = stage
         self.world = world
+        self.bot = bot or stage.bot
         self.client: TelegramClient = stage.sim.client(
-            stage.bot, session=str(session), **client_options()
+            self.bot, session=str(session), **client_options()
         )
         self.database: DatabaseMeter | None = None
 
     async def start(self) -> None:
         self.register()
-        await self.client.start(bot_token=self.stage.bot.token)
+        await self.client.start(bot_token=self.bot.token)
         await self.stage.settle(PATIENCE)
 
     def register(self) -> None:

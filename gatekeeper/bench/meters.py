@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import resource
+import statistics
 from collections import Counter
 from contextvars import ContextVar
 from time import thread_time
@@ -30,11 +31,13 @@ _SIM_TIME: ContextVar[list[float] | None] = ContextVar("bench_sim_time", default
 
 
 class TelegramMeter:
-    """Counts the requests the sim answers, tells channel checks from look-ups in a group, and
-    adds up the time the sim spends answering (which is Telegram's, not the bot's)."""
+    """Counts the requests the sim answers (those of `account` alone, when one is given; the
+    others' in `other_calls`), tells channel checks from look-ups in a group, and adds up the
+    time the sim spends answering anyone (which is Telegram's, not the bot's)."""
 
-    def __init__(self, sim: SimTelegram) -> None:
+    def __init__(self, sim: SimTelegram, account: int | None = None) -> None:
         self.calls: Counter[str] = Counter()
+        self.other_calls = 0
         self.seconds = 0.0
         self._chats = sim.world.chats
         answer = sim.dispatch
@@ -44,12 +47,15 @@ class TelegramMeter:
             try:
                 return answer(sender, request)
             finally:
+                if account is None or sender.account_id == account:
+                    self._count(request)
+                else:
+                    self.other_calls += 1
                 spent = thread_time() - started
                 self.seconds += spent
                 cell = _SIM_TIME.get()
                 if cell is not None:
                     cell[0] += spent
-                self._count(request)
 
         sim.dispatch = dispatch  # type: ignore[method-assign]
 
@@ -63,7 +69,9 @@ class TelegramMeter:
             self.calls["mutes_and_releases"] += 1
 
     def snapshot(self) -> Counter[str]:
-        return Counter(self.calls)
+        counts = Counter(self.calls)
+        counts["others"] = self.other_calls
+        return counts
 
 
 class DatabaseMeter:
@@ -136,6 +144,15 @@ def percentile(values: list[float], share: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    """The 25th percentile, the median and the 75th percentile (interpolated)."""
+    if len(values) < 2:
+        only = values[0] if values else 0.0
+        return only, only, only
+    low, middle, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, middle, high
 
 
 def peak_rss_mb() -> float:

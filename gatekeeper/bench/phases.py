@@ -4,9 +4,12 @@
   unknown: this is where checks and mutes happen; Telegram calls are what count here);
 - steady state: the whole stream of those allowed to write, ready-made updates put straight
   into the client's update queue, so the sim's cost is outside the timed figure (and what
-  the sim spends answering calls made meanwhile is subtracted); fed in ten chunks, the best
-  chunk's rate is the figure, as `timeit` takes the best run: on a shared machine noise only
-  ever slows a run down;
+  the sim spends answering calls made meanwhile is subtracted); fed in chunks of 400. With a
+  companion (bare Telethon, a second bot in the same world), each chunk's messages are made
+  ready for both bots and fed to one, then the other, the order alternating (ABBA) so that
+  a drift of the machine's load favours neither; the figure is the median of the per-chunk
+  ratios of their rates, with its 25th-75th percentiles: the load of the moment weighs on
+  both halves of a pair alike, where two processes one after the other each get their own;
 - burst: 50 newcomers (30 unsubscribed) writing twice each in the same second, every update
   queued before the first is handled.
 """
@@ -21,34 +24,48 @@ from time import perf_counter, thread_time
 from typing import Any
 
 from gatekeeper.bench.contestants import Contestant
-from gatekeeper.bench.meters import Dispatches, RedisMeter, TelegramMeter, percentile
+from gatekeeper.bench.meters import (
+    Dispatches,
+    RedisMeter,
+    TelegramMeter,
+    percentile,
+    quartiles,
+)
 from gatekeeper.bench.scales import Stream
 from gatekeeper.bench.world import PATIENCE, TEXT, BenchWorld
 
 FIRST_PASS_BATCH = 200
-STEADY_CHUNKS = 10  # the best chunk's rate is the figure: noise only ever slows
-STEADY_CHUNK_MIN = 200
+STEADY_CHUNK = 400  # updates per chunk, fed to each of a pair
+STEADY_CHUNKS_MIN = 8  # a short stream is cut finer, for a spread to be read
 FEED_TIMEOUT = 600.0
 
 Figures = dict[str, Any]
 
 
 class Phases:
+    """`contestant` through the phases; `companion` (bare Telethon, logged in as a second bot
+    of the same world) handles the same steady-state chunks, interleaved with it."""
+
     def __init__(
         self,
         contestant: Contestant,
         world: BenchWorld,
         stream: Stream,
         redis: RedisMeter | None = None,
+        companion: Contestant | None = None,
     ) -> None:
         self.contestant = contestant
+        self.companion = companion
         self.world = world
         self.stream = stream
         self.redis = redis
-        self.telegram = TelegramMeter(world.stage.sim)
+        self.telegram = TelegramMeter(world.stage.sim, contestant.bot.id)
         self.dispatches = Dispatches(contestant.client)
+        self.companion_dispatches = Dispatches(companion.client) if companion else None
 
     async def run(self) -> Figures:
+        if self.companion is not None:
+            await self.companion.start()  # first: it is sent all the contestant's doings too
         await self.contestant.start()
         return {
             "first_pass": await self.first_pass(),
@@ -68,48 +85,77 @@ class Phases:
         return self._calls(spent, len(self.stream.first_pass), pairs)
 
     async def steady(self) -> Figures:
-        stage, client = self.world.stage, self.contestant.client
+        ours = _Feed(self.contestant, self.dispatches, "contestant")
+        feeds = [ours]
+        if self.companion is not None and self.companion_dispatches is not None:
+            feeds.append(_Feed(self.companion, self.companion_dispatches, "bare"))
         before = await self._counts()
-        self.dispatches.latencies.clear()
-        rates: list[float] = []
-        cpu = wall = sim = 0.0
-        fed = 0
-        size = max(STEADY_CHUNK_MIN, len(self.stream.steady) // STEADY_CHUNKS)
-        for chunk in _chunks(self.stream.steady, size):
-            sender = client._sender
-            stage.sim.detach(sender)
-            try:
-                ready = [self.world.post_unseen(g, m) for g, m in chunk]
-            finally:
-                stage.sim.attach(sender)
-            done = self.dispatches.expect(len(ready))
-            gc.freeze()  # the sim's world and the ready updates are not the bot's heap
-            sim_before = self.telegram.seconds
-            started, started_wall = thread_time(), perf_counter()
-            for updates in ready:
-                client._updates_queue.put_nowait(updates)
-            await asyncio.wait_for(done, FEED_TIMEOUT)
-            own = thread_time() - started - (self.telegram.seconds - sim_before)
-            wall += perf_counter() - started_wall
-            sim += self.telegram.seconds - sim_before
-            cpu += own
-            rates.append(len(ready) / max(own, 1e-9))
-            fed += len(ready)
-            gc.unfreeze()
-            await stage.settle(PATIENCE)
+        ratios: list[float] = []
+        first: list[str] = []
+        steady = self.stream.steady
+        size = min(STEADY_CHUNK, max(1, -(-len(steady) // STEADY_CHUNKS_MIN)))
+        for index, chunk in enumerate(_chunks(steady, size)):
+            ready = self._make_ready(chunk, feeds)
+            order = feeds if index % 2 == 0 else feeds[::-1]  # A B, B A, A B, ...
+            for feed in order:
+                await self._feed(feed, ready[feed.bot_id])
+            first.append(order[0].role)
+            if len(feeds) == 2:
+                bare = feeds[1]
+                ratios.append(bare.cpu[-1] / max(ours.cpu[-1], 1e-9))  # same updates: rate ratio
         spent = self._spent(before, await self._counts())
-        latencies = self.dispatches.latencies
-        figures = self._calls(spent, fed, None)
-        figures.update(
-            updates_per_second=max(rates, default=0.0),
-            updates_per_second_overall=fed / max(cpu, 1e-9),
-            p50_us=percentile(latencies, 0.50) * 1e6,
-            p99_us=percentile(latencies, 0.99) * 1e6,
-            sim_seconds_excluded=sim,
-            cpu_seconds=cpu,
-            wall_seconds=wall,
-        )
+        figures = self._calls(spent, ours.fed, None)
+        figures.update(ours.figures(), chunks=len(ours.cpu), chunk_size=size)
+        if len(feeds) == 2:
+            figures.update(bare_first=first.count("bare"), bare_second=first.count("contestant"))
+        figures["companion_telegram_calls"] = spent["others"]
+        if len(feeds) == 2:
+            low, median, high = quartiles(ratios)
+            figures.update(
+                throughput_vs_bare=median,
+                throughput_vs_bare_p25=low,
+                throughput_vs_bare_p75=high,
+                chunk_ratios=ratios,
+                bare={"messages": feeds[1].fed, **feeds[1].figures()},
+            )
         return figures
+
+    def _make_ready(self, chunk: Sequence[tuple[int, int]], feeds: list[_Feed]) -> dict[int, Any]:
+        """The chunk's messages, posted while every client is detached: one list of ready
+        updates per bot, made from the same messages."""
+        sim = self.world.stage.sim
+        senders = [feed.client._sender for feed in feeds]
+        for sender in senders:
+            sim.detach(sender)
+        ready: dict[int, list[Any]] = {feed.bot_id: [] for feed in feeds}
+        try:
+            for g, m in chunk:
+                for bot_id, updates in self.world.post_unseen(g, m).items():
+                    if bot_id in ready:
+                        ready[bot_id].append(updates)
+        finally:
+            for sender in senders:
+                sim.attach(sender)
+        return ready
+
+    async def _feed(self, feed: _Feed, ready: list[Any]) -> None:
+        """One client handles `ready`, timed in CPU time of the event loop's thread, less
+        the sim's time answering meanwhile; the other client has nothing to do."""
+        client = feed.client
+        done = feed.dispatches.expect(len(ready))
+        gc.freeze()  # the sim's world and the ready updates are not the bot's heap
+        sim_before = self.telegram.seconds
+        started, started_wall = thread_time(), perf_counter()
+        for updates in ready:
+            client._updates_queue.put_nowait(updates)
+        await asyncio.wait_for(done, FEED_TIMEOUT)
+        sim = self.telegram.seconds - sim_before
+        feed.cpu.append(thread_time() - started - sim)
+        feed.sizes.append(len(ready))
+        feed.wall += perf_counter() - started_wall
+        feed.sim += sim
+        gc.unfreeze()
+        await self.world.stage.settle(PATIENCE)
 
     async def burst(self) -> Figures:
         stage, world = self.world.stage, self.world
@@ -155,6 +201,42 @@ class Phases:
             figures["unknown_pairs"] = unknown_pairs
             figures["checks_per_unknown_pair"] = spent["channel_checks"] / max(unknown_pairs, 1)
         return figures
+
+
+class _Feed:
+    """One client's share of the steady state: its chunks' CPU times and latencies."""
+
+    def __init__(self, contestant: Contestant, dispatches: Dispatches, role: str) -> None:
+        self.client = contestant.client
+        self.bot_id = contestant.bot.id
+        self.role = role
+        self.dispatches = dispatches
+        dispatches.latencies.clear()
+        self.cpu: list[float] = []
+        self.sizes: list[int] = []
+        self.wall = self.sim = 0.0
+
+    @property
+    def fed(self) -> int:
+        return sum(self.sizes)
+
+    def figures(self) -> Figures:
+        rates = [n / max(cpu, 1e-9) for n, cpu in zip(self.sizes, self.cpu, strict=True)]
+        low, median, high = quartiles(rates)
+        latencies = self.dispatches.latencies
+        cpu = sum(self.cpu)
+        return {
+            "updates_per_second": median,
+            "updates_per_second_p25": low,
+            "updates_per_second_p75": high,
+            "updates_per_second_overall": self.fed / max(cpu, 1e-9),
+            "p50_us": percentile(latencies, 0.50) * 1e6,
+            "p99_us": percentile(latencies, 0.99) * 1e6,
+            "handled": len(latencies),
+            "sim_seconds_excluded": self.sim,
+            "cpu_seconds": cpu,
+            "wall_seconds": self.wall,
+        }
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

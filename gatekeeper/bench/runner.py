@@ -1,8 +1,10 @@
 """Running the benchmark: each configuration in a process of its own, then the report.
 
-A configuration runs in a forked child so that its peak RSS is its own and nothing it leaves
-behind (tasks, caches, the sim's world) weighs on the next one. Every child plays the same
-stream, built once here from the seed.
+A configuration runs in a forked child so that nothing it leaves behind (tasks, caches, the
+sim's world) weighs on the next one. Every child plays the same stream, built once here from
+the seed. Bare Telethon runs alone in its child (its peak RSS is its own); every other
+configuration has a bare Telethon client beside it in its child, the baseline its steady-state
+throughput is compared with, chunk by chunk.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def configs(postgres_url: str | None, redis_url: str | None) -> list[tuple[Confi
 
 
 async def measure(scale: Scale, stream: Stream, config: Config) -> Figures:
-    """One configuration through the stream, in this process."""
+    """One configuration through the stream, in this process; any but bare Telethon itself with
+    bare Telethon beside it (a second bot of the same world) for the steady state's ratio."""
     configure_logging("ERROR")
     started_rss = rss_mb()
     with tempfile.TemporaryDirectory() as folder:
@@ -71,12 +74,18 @@ async def measure(scale: Scale, stream: Stream, config: Config) -> Figures:
             # A seed of its own: the world's ids (and so its Redis keys) are this run's only.
             stage = Stage(url, redis_url=config.redis_url, seed=random.randrange(2**31))
             world = BenchWorld(stage, scale)
+            companion = None
+            if config.kind != "bare":
+                bot = world.add_companion()
+                companion = Contestant(stage, world, Path(folder) / "bare.session", bot)
             contestant = _contestant(config, stage, world, Path(folder) / "bot.session")
             redis = RedisMeter(config.redis_url) if config.redis_url else None
             try:
-                figures = await Phases(contestant, world, stream, redis).run()
+                figures = await Phases(contestant, world, stream, redis, companion).run()
             finally:
                 await contestant.stop()
+                if companion is not None:
+                    await companion.stop()
                 if redis is not None:
                     await redis.forget([c.peer_id for c in world.channels])
                     await redis.close()

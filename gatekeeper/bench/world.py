@@ -4,6 +4,9 @@ Groups and channels are created up front (Carol owns them, the bot is an admin o
 people exist only once they write. Members were in their groups, and subscribers in their
 channels, before the bot came: they are put straight into the world's state, as Telegram's
 own history, so setting up a large scale pushes no updates.
+
+A second bot may sit in every group beside the bot measured (`add_companion`): bare Telethon's
+account, measured in the same process on the very same messages.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ class BenchWorld:
             stage.make_admin(chat)
         self._people: dict[int, SimUser] = {}
         self._newcomers: dict[int, SimUser] = {}
+        self.viewers = [stage.bot.id]  # the bots each steady-state message is made ready for
+
+    def add_companion(self) -> SimUser:
+        """Another bot, an admin of every group as the bot is (not of the channels: it asks
+        nothing), so that it is sent every message the bot is sent."""
+        companion = self.stage.sim.create_bot("bare_telethon_bot", first_name="Bare")
+        for group in self.groups:
+            group.promote(companion, by=self.stage.carol)
+        self.viewers.append(companion.id)
+        return companion
 
     def channel_ids(self, group: int) -> list[int]:
         """Marked ids, as the bot and Telethon name the group's required channels."""
@@ -73,11 +86,12 @@ class BenchWorld:
         if person.id not in participants:
             participants[person.id] = Participant(person.id, Role.MEMBER, chat.state.date)
 
-    def post_unseen(self, group: int, member: int) -> Any:
-        """The member writes while the bot's connection is detached: the update Telegram
-        would push, ready-made for the bot (the sim's pts advance as for a pushed one)."""
+    def post_unseen(self, group: int, member: int) -> dict[int, Any]:
+        """The member writes while the bots' connections are detached: the update Telegram
+        would push, ready-made for each bot in `viewers` (the sim's pts advance as for a pushed
+        one), by bot id."""
         chat = self.groups[group]
         self.member(group, member).send(chat, TEXT)
         _, factory = chat.state.log[-1]
-        bot_id = self.stage.bot.id
-        return self.stage.sim.hub.container(bot_id, [factory(bot_id)])
+        hub = self.stage.sim.hub
+        return {bot_id: hub.container(bot_id, [factory(bot_id)]) for bot_id in self.viewers}

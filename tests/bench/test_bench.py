@@ -68,6 +68,24 @@ async def test_the_naive_checker_asks_telegram_once_per_message_per_channel() ->
     assert figures["burst"]["channel_checks"] == figures["burst"]["messages"] * per_message
 
 
+async def test_bare_telethon_beside_the_bot_handles_the_same_chunks_first_as_often_as_second() -> (
+    None
+):
+    stream = Stream(TINY)
+
+    figures = await measure(TINY, stream, Config("Gatekeeper SQLite", "gatekeeper"))
+
+    steady = figures["steady"]
+    bare = steady["bare"]
+    assert steady["messages"] == bare["messages"] == len(stream.steady)
+    assert steady["handled"] == bare["handled"] == len(stream.steady)  # each update once each
+    assert steady["chunks"] >= 8 and len(steady["chunk_ratios"]) == steady["chunks"]
+    assert steady["bare_first"] == steady["bare_second"] == steady["chunks"] // 2  # ABBA
+    assert steady["companion_telegram_calls"] == steady["telegram_calls"] == 0
+    low, median, high = (steady[f"throughput_vs_bare{s}"] for s in ("_p25", "", "_p75"))
+    assert 0 < low <= median <= high
+
+
 async def test_bare_telethon_handles_the_same_stream_and_asks_nothing() -> None:
     stream = Stream(TINY)
 
@@ -113,13 +131,18 @@ def test_the_report_holds_every_figure_and_says_what_was_skipped(
             assert {"telegram_calls_per_1000", "channel_checks"} <= figures[phase].keys()
         assert {"updates_per_second", "p50_us", "p99_us"} <= figures["steady"].keys()
         assert figures["peak_rss_mb"] > 0
-        assert figures["throughput_vs_bare"] > 0
+    for name in ("naive checker", "Gatekeeper SQLite"):
+        steady = configurations[name]["steady"]
+        assert configurations[name]["throughput_vs_bare"] == steady["throughput_vs_bare"] > 0
+        assert steady["bare"]["messages"] == steady["messages"]
+    assert "throughput_vs_bare" not in configurations["bare Telethon"]  # it has no pair
     warmed = results["scales"]["warmup"]
     assert warmed["state"] == "done" and warmed["muted_by_warmup"] == 0
     assert results["bytes_per_cached_verdict"] > 0
     assert results["targets"]
     out = capsys.readouterr().out
     assert "Gatekeeper SQLite" in out and "skipped: no --redis-url given" in out
+    assert "p25-p75" in out and "ABBA" in out
 
 
 async def test_the_warm_up_scale_verifies_everyone_and_mutes_nobody_or_says_it_cannot() -> None:
