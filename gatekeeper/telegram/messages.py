@@ -13,7 +13,7 @@ from gatekeeper.domain.limits import CALLBACK_ANSWER_MAX, clip
 from gatekeeper.services.ports import ChatUnreachable, FloodWaited
 from gatekeeper.telegram.calls import Calls
 from gatekeeper.telegram.keyboards import notice_buttons
-from gatekeeper.telegram.refusals import refusal, reply_gone
+from gatekeeper.telegram.refusals import error_name, refusal, reply_gone
 from gatekeeper.telegram.rpc_errors import BROKEN_LINK_ERRORS, explain
 
 log = structlog.get_logger(__name__)
@@ -96,13 +96,13 @@ class Messages(Calls):
 
     async def answer(self, event: Any, text: str, *, alert: bool = False) -> None:
         """Answer a button press, within Telegram's 200 characters (longer is MESSAGE_TOO_LONG);
-        a press answered too late (or twice) is only logged."""
+        a press answered too late (or twice), or whose answer Telegram refuses, is only logged."""
         text = clip(text, CALLBACK_ANSWER_MAX)
         try:
             await self._call("SetBotCallbackAnswer", lambda: event.answer(text, alert=alert))
         except errors.QueryIdInvalidError:
             log.info("answer_too_late", user_id=getattr(event, "sender_id", None))
-        except FloodWaited as error:  # a press expires within seconds: its answer cannot wait
-            log.warning(
-                "answer_dropped", user_id=getattr(event, "sender_id", None), reason=str(error)
-            )
+        except (FloodWaited, errors.RPCError) as error:  # a press expires within seconds:
+            # its answer cannot wait, nor be sent another way once Telegram refused it
+            reason = error_name(error) if isinstance(error, errors.RPCError) else str(error)
+            log.warning("answer_dropped", user_id=getattr(event, "sender_id", None), reason=reason)
