@@ -160,6 +160,22 @@ class Gate:
                     continue
             await self._postponing([Recheck(group_id, change.user_id, joined, fresh=True)])
 
+    async def owe(self, pairs: list[tuple[ChatId, UserId]], *, joined: bool) -> None:
+        """Members (chat, user) an update was about when it met the database away: each is
+        re-checked afresh once a while has passed (postponed work, kept in memory until the
+        database takes it), so what the update would have decided is decided then; `joined`,
+        an update about joining (`policy.check_later`)."""
+
+        def groups_of(chat_id: ChatId) -> list[ChatId]:
+            return [
+                group_id
+                for group_id in self._registry.groups_for(chat_id)
+                if (rules := self._registry.rules.get(group_id)) is not None
+                and policy.check_later(rules, joined=joined)
+            ]
+
+        await self._enforcer.queue.owe(pairs, groups_of, RETRY_AFTER_FAILURE)
+
     async def recheck_member(self, group_id: ChatId, user_id: UserId) -> None:
         """Look at one member again now; whatever Telegram makes wait is done later."""
         await self._postponing([Recheck(group_id, user_id)])

@@ -110,10 +110,14 @@ class Panel:
         if not await configures(self._gateway, self._registry, group_id, by.user_id or 0):
             return t.tr(NOT_ADMIN), ("", ())
         words = tuple(text.split()[:5])
-        if what is Do.LINK:
-            reply = await self._admin.protect(group_id, rules.title, words, by=by)
-        else:
-            reply = await self._admin.log_channel.configure(group_id, rules.title, words, by)
+        try:
+            if what is Do.LINK:
+                reply = await self._admin.protect(group_id, rules.title, words, by=by)
+            else:
+                reply = await self._admin.log_channel.configure(group_id, rules.title, words, by)
+        except Exception:  # the database away, say: what was asked is still asked
+            self._asked.setdefault(by.user_id or 0, asked)
+            raise
         return reply, await self._group(group_id, t)
 
     def cancel(self, user_id: UserId) -> bool:

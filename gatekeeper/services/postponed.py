@@ -105,15 +105,19 @@ class PostponedWork:
             log.warning("postponed_not_forgotten", reason=repr(error))
 
     async def owe(
-        self, pairs: Iterable[tuple[int, int]], groups_of: Callable[[int], Iterable[ChatId]]
+        self,
+        pairs: Iterable[tuple[int, int]],
+        groups_of: Callable[[int], Iterable[ChatId]],
+        seconds: float = 0.0,
     ) -> int:
-        """Members whose update a shutdown cut short, (chat, user): each is re-checked at the
-        next start in every group the chat stands for (`groups_of`). How many re-checks."""
+        """Members whose update was cut short (by a shutdown, or the database away), (chat,
+        user): each is re-checked in every group the chat stands for (`groups_of`) once
+        `seconds` have passed (at the next start, after a shutdown). How many re-checks."""
         owed = {
             (group_id, user_id) for chat_id, user_id in pairs for group_id in groups_of(chat_id)
         }
         for group_id, user_id in sorted(owed):
-            await self.add((Recheck(group_id, user_id, fresh=True),), 0.0, None)
+            await self.add((Recheck(group_id, user_id, fresh=True),), seconds, None)
         return len(owed)
 
     def take_due(self, deletions: bool = False) -> list[Batch]:

@@ -17,6 +17,7 @@ from gatekeeper.services.notices import Notices
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.who_configures import configures
 from gatekeeper.telegram import texts
+from gatekeeper.telegram.database_away import database_away
 from gatekeeper.telegram.gateway import ChatUnreachable, FloodWaited, Gateway
 from gatekeeper.telegram.languages import lang_code
 
@@ -27,6 +28,7 @@ REFUSAL_INTERVAL = 60.0
 COMMANDS_PER_USER = Rate(6, 60.0)
 COMMANDS_OVERALL = Rate(20, 1.0)
 WAIT = N_("Telegram asks me to wait: send /{name} again in a minute.")
+DATABASE_AWAY = N_("My database is not answering: send /{name} again in a minute.")
 SETTINGS_LINK = N_("⚙️ Settings, in private: {link}")
 PANEL_AFTER = ("protect", "status")
 
@@ -76,6 +78,10 @@ class Commands:
             reply = t.tr(WAIT, name=name)
         except ChatUnreachable as error:
             reply = t.tr("I cannot do that now: {reason}.", reason=t.known(str(error)))
+        except Exception as error:  # what was written before stays: each command may be repeated
+            if not database_away(error, "command", command=name, group_id=group_id):
+                raise
+            reply = t.tr(DATABASE_AWAY, name=name)
         # The rest of the configuring is done in private: a link opens the panel there.
         link = self._notices.deep_link(panel.START_PAYLOAD)
         if link and name in PANEL_AFTER:

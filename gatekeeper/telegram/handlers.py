@@ -34,6 +34,7 @@ from gatekeeper.services.presence import Presence
 from gatekeeper.services.registry import Registry
 from gatekeeper.telegram import answers
 from gatekeeper.telegram.commands import Commands
+from gatekeeper.telegram.database_away import TRY_AGAIN, database_away
 from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.languages import presser_texts
 from gatekeeper.telegram.message_facts import automatic_forward, first_name, thread_of
@@ -47,6 +48,7 @@ log = structlog.get_logger(__name__)
 GROUP_ANONYMOUS_BOT = 1087968824  # Bot API's sender of an anonymous admin's message
 TELEGRAM_SERVICE = 777000  # Bot API's sender of a linked channel's automatic forward
 STAND_INS = frozenset({GROUP_ANONYMOUS_BOT, TELEGRAM_SERVICE})
+JOINING = frozenset({"join", "participant"})  # updates that may tell of someone joining
 
 # Each press may cost Telegram requests (fresh checks): a raid must not spend the bot's budget.
 PRESSES_PER_USER = Rate(5, 30.0)
@@ -217,8 +219,12 @@ class Handlers:
                     started = time.perf_counter()
                     try:
                         await handler(event)
-                    except Exception:
-                        log.exception("handler_failed", kind=kind)
+                    except Exception as error:
+                        if not database_away(error, kind):
+                            log.exception("handler_failed", kind=kind)
+                        else:  # whom it was about is looked at again once it is back
+                            about = [p for p in owed(event) if p[1] != self.me_id]
+                            await self._gate.owe(about, joined=kind in JOINING)
                     finally:
                         timed.observe(time.perf_counter() - started)
                 finally:
@@ -391,6 +397,7 @@ class Handlers:
             return
         answer = VerifyAnswer(AnswerKind.FAILED)
         t = presser_texts(self._registry, event)
+        away = False
         try:
             if not event.is_channel:
                 await self._gateway.answer(event, t.tr(answers.OUTSIDE_A_GROUP))
@@ -403,8 +410,15 @@ class Handlers:
             answer = await self._gate.on_verify(
                 int(event.chat_id), int(event.sender_id), event.data
             )
+        except Exception as error:
+            away = database_away(error, "callback", user_id=event.sender_id)
+            if not away:
+                raise
         finally:
-            if event.is_channel:
+            if event.is_channel and away:
+                self._metrics.button_press("database_away")
+                await self._gateway.answer(event, t.tr(TRY_AGAIN), alert=True)
+            elif event.is_channel:
                 self._metrics.button_press(str(answer.kind))
                 await self._gateway.answer(
                     event, answers.text_of(answer, t), alert=answer.kind.alert

@@ -17,6 +17,7 @@ from gatekeeper.observability.metrics import Metrics
 from gatekeeper.services.join_requests import JoinRequests
 from gatekeeper.services.pending_requests import PendingRequests
 from gatekeeper.telegram import join_texts
+from gatekeeper.telegram.database_away import TRY_AGAIN, database_away
 from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.handlers import PRESSES_OVERALL, PRESSES_PER_USER, Handlers
 from gatekeeper.telegram.languages import lang_code
@@ -82,6 +83,11 @@ class JoinHandlers:
             answer: JoinAnswer = await self._requests.on_press(group_id, int(event.sender_id))
             self._metrics.button_press(f"join_{answer.outcome}")
             text, alert = join_texts.join_answer_text(answer, t), answer.alert
+        except Exception as error:  # the request stays pending: pressed again, it is decided
+            if not database_away(error, "join_press", user_id=event.sender_id):
+                raise
+            self._metrics.button_press("database_away")
+            text, alert = t.tr(TRY_AGAIN), True
         finally:
             await self._gateway.answer(event, text, alert=alert)
 

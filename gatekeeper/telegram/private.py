@@ -22,6 +22,7 @@ from gatekeeper.services.ports import FloodWaited
 from gatekeeper.services.registry import Registry
 from gatekeeper.services.self_help import SelfHelp
 from gatekeeper.telegram import answers, texts
+from gatekeeper.telegram.database_away import TRY_AGAIN, database_away
 from gatekeeper.telegram.gateway import Gateway
 from gatekeeper.telegram.keyboards import inline
 from gatekeeper.telegram.languages import lang_code
@@ -64,10 +65,14 @@ class PrivateChat:
         by = Actor(user_id, getattr(event.sender, "first_name", None) or str(user_id))
         command = parse_command(text, self._username())
         t = self._registry.library.texts(lang_code(event.sender))  # the user's own language
+        name, args = (command.name, command.args) if command else (None, ())
         try:
-            reply = await self._reply(
-                by, text, command.name if command else None, command.args if command else (), t
-            )
+            try:
+                reply = await self._reply(by, text, name, args, t)
+            except Exception as error:  # a change typed for the panel is typed again later
+                if not database_away(error, "private", user_id=user_id):
+                    raise
+                reply = t.tr(TRY_AGAIN), ()
             await self._send(event, *reply)
         except FloodWaited as error:
             log.warning("private_reply_dropped", reason=str(error))
@@ -124,6 +129,12 @@ class PrivateChat:
         except FloodWaited:
             later = answers.text_of(VerifyAnswer(AnswerKind.CHECK_LATER), t)
             await self._gateway.answer(event, later)
+            return
+        except Exception as error:  # the panel or the view stays as it was: pressed again later
+            if not database_away(error, "private_callback", user_id=user_id):
+                raise
+            self._metrics.button_press("database_away")
+            await self._gateway.answer(event, t.tr(TRY_AGAIN), alert=True)
             return
         await self._edit(event, *view)
 
