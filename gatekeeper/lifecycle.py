@@ -287,8 +287,9 @@ class App:
         self._services.clear()
         if self.health is not None:
             await self.health.stop()
-        if self.client.is_connected():
-            await self.client.disconnect()
+        # Even when Telethon gave up reconnecting: disconnect() is what saves the session file
+        # (the update state, the access hashes learnt lately) and closes it.
+        await self.client.disconnect()
         owed += self.handlers.unfinished()  # and of those that came until the disconnect
         await self.enforcer.queue.owe(owed, self.registry.groups_for)
         if left := self.enforcer.queue.pending():

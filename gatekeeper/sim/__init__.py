@@ -91,8 +91,11 @@ Connecting the bot::
 
 Faults: ``sim.faults.flood_wait(Request | "Name", seconds, times=1)``,
 ``sim.faults.error(Request | "Name", code, "MESSAGE", times=1)``, ``sim.faults.latency(seconds)``,
-``sim.faults.drop_connection(times=1)`` (the next requests fail with ConnectionError; the
-connection itself stays up, as Telethon's sender reconnects by itself),
+``sim.faults.drop_connection(times=1)`` (the connection drops under the next requests after
+Telegram carried them out; as Telethon's sender does, the client reconnects and sends each
+again, so it is carried out twice: a repeated ``random_id`` gets the first answer),
+``sim.faults.lose_connection()`` (every reconnection fails, as when Telethon gives up: the next
+request fails with ConnectionError, the client is disconnected, later requests fail at once),
 ``sim.faults.flood_limit(Request | "Name", calls=N, per_seconds=S)`` (Telegram's flood limit
 per request type, by the sim's clock; ``sim.faults.flood_waits`` counts the waits it gave),
 ``sim.faults.withhold(UpdateType | "Name")`` (such updates are no longer pushed live; they

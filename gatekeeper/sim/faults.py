@@ -1,4 +1,4 @@
-"""Injected failures: flood waits, arbitrary RPC errors, latency and dropped connections.
+"""Injected failures: flood waits, arbitrary RPC errors, latency, dropped and lost connections.
 
 `flood_limit` is Telegram's own behaviour rather than a one-off fault: at most `calls` requests
 of one type in any `per_seconds` (by the sim's clock), the rest turned away with FLOOD_WAIT
@@ -51,6 +51,7 @@ class Faults:
         self._rules: list[_Rule] = []
         self.latency_seconds = 0.0
         self.drops = 0
+        self.losses = 0
         self._limits: dict[str, _Limit] = {}
         self.flood_waits = 0  # FLOOD_WAIT answers given by flood limits
         self.withheld: set[str] = set()  # update types not pushed (see `withhold`)
@@ -86,11 +87,22 @@ class Faults:
         self.latency_seconds = seconds
 
     def drop_connection(self, times: int = 1) -> None:
-        """The next ``times`` requests (any class) fail with ``ConnectionError``.
+        """The connection drops under each of the next ``times`` requests, after Telegram has
+        carried the request out and before its answer arrives.
 
-        The connection itself stays up afterwards, as Telethon's sender reconnects on its own.
+        As Telethon's sender does, the client reconnects on a new session and sends the
+        request again, so Telegram carries it out a second time and the caller sees only the
+        last answer. Telegram's own deduplication still holds: a message re-sent with the
+        same ``random_id`` is answered with the one first sent (see `SimTelegram.dispatch`).
         """
         self.drops += times
+
+    def lose_connection(self) -> None:
+        """The connection drops under the next request and every reconnection fails, as when
+        Telethon gives up after its retries: that request fails with ``ConnectionError``, the
+        client is disconnected (``client.disconnected`` ends with the error) and every later
+        request fails at once until the client connects again."""
+        self.losses += 1
 
     def clear(self) -> None:
         self._rules.clear()
@@ -98,6 +110,13 @@ class Faults:
         self.withheld.clear()
         self.latency_seconds = 0.0
         self.drops = 0
+        self.losses = 0
+
+    def take_loss(self) -> bool:
+        if self.losses > 0:
+            self.losses -= 1
+            return True
+        return False
 
     def take_drop(self) -> bool:
         if self.drops > 0:

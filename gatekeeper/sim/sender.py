@@ -29,6 +29,9 @@ _AFFECTED = (
 )
 
 
+GIVE_UP_AFTER = 5  # TelegramClient's default connection_retries
+
+
 class SimSender:
     """The transport seam: assign to ``client._sender`` before ``connect()``."""
 
@@ -67,6 +70,7 @@ class SimSender:
 
     async def disconnect(self) -> None:
         if not self._connected:
+            self.sim.detach(self)  # a lost connection: no longer waited for either
             return
         self._connected = False
         self.sim.detach(self)
@@ -110,19 +114,34 @@ class SimSender:
     def _serve(self, request: Any, future: asyncio.Future[Any]) -> None:
         if future.cancelled():
             return
-        if self.sim.faults.take_drop():
-            future.set_exception(ConnectionError("sim dropped the connection"))
+        if self.sim.faults.take_loss():
+            self._give_up(future)
             return
+        while self.sim.faults.take_drop():
+            self._carry_out(request)  # done by Telegram; the answer is lost with the connection
         try:
-            result = self.sim.dispatch(self, request)
-        except RpcFail as fail:
-            future.set_exception(fail.to_telethon(request))
-            return
-        except Exception as exc:  # surface sim bugs and unmodelled requests to the caller
+            result = self._carry_out(request)
+        except Exception as exc:  # an RPC error, or a sim bug or unmodelled request
             future.set_exception(exc)
             return
         self._store_own_updates(result)
         future.set_result(result)
+
+    def _carry_out(self, request: Any) -> Any:
+        try:
+            return self.sim.dispatch(self, request)
+        except RpcFail as fail:
+            raise fail.to_telethon(request) from None
+
+    def _give_up(self, future: asyncio.Future[Any]) -> None:
+        """What MTProtoSender does when every reconnection fails: the requests in flight and
+        `disconnected` end with the last error, and the sender stays disconnected."""
+        error = ConnectionError(f"Connection to Telegram failed {GIVE_UP_AFTER} time(s)")
+        future.set_exception(error)
+        self._connected = False
+        self.sim.lose(self)
+        if self._disconnected is not None and not self._disconnected.done():
+            self._disconnected.set_exception(error)
 
     def _store_own_updates(self, obj: Any) -> None:
         """Mirror MTProtoSender._store_own_updates so the client's MessageBox sees our own pts."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import Any
 
 from telethon import TelegramClient
@@ -36,6 +36,7 @@ _WRAPPERS = (
     functions.InitConnectionRequest,
     functions.InvokeWithoutUpdatesRequest,
 )
+SENT_REMEMBERED = 10_000  # answers kept for requests carrying a random_id (see `dispatch`)
 _HANDLER_MODULES = (
     join_requests,
     rpc_account,
@@ -58,7 +59,9 @@ class SimTelegram:
         self.requests: Counter[str] = Counter()
         self.callback_answers: list[CallbackQuery] = []
         self.inflight: set[asyncio.Task[None]] = set()
+        self.lost: list[SimSender] = []  # see `lose`
         self._auth: dict[bytes, int] = {}
+        self._sent: OrderedDict[tuple[int | None, str, object], Any] = OrderedDict()
 
     # -- building the world ------------------------------------------------------------
     def create_user(
@@ -170,11 +173,20 @@ class SimTelegram:
         return self._auth.get(bytes(auth_key.key)) if auth_key.key else None
 
     def attach(self, sender: SimSender) -> None:
+        self.detach(sender)
         self.hub.connected.append(sender)
 
     def detach(self, sender: SimSender) -> None:
         if sender in self.hub.connected:
             self.hub.connected.remove(sender)
+        if sender in self.lost:
+            self.lost.remove(sender)
+
+    def lose(self, sender: SimSender) -> None:
+        """`sender`'s connection is gone for good: it gets no more updates, but what its
+        client's handlers were doing goes on and `settle` still waits for it."""
+        self.detach(sender)
+        self.lost.append(sender)
 
     # -- requests ------------------------------------------------------------------------
     def dispatch(self, sender: SimSender, request: Any) -> Any:
@@ -183,13 +195,21 @@ class SimTelegram:
             inner = inner.query
         name = type(inner).__name__
         self.requests[name] += 1
+        sent = _sent_key(sender, name, inner)
+        if sent is not None and sent in self._sent:
+            return self._sent[sent]  # Telegram's deduplication: the message first sent, again
         self.faults.check(inner, self.clock.now())
         if type(inner) in USER_ONLY and sender.account_id is not None:
             raise RpcFail(400, "BOT_METHOD_INVALID")  # every account the sim logs in is a bot
         handler = HANDLERS.get(type(inner))
         if handler is None:
             raise NotImplementedError(f"sim does not model {name}")
-        return handler(Call(self, sender, inner))
+        result = handler(Call(self, sender, inner))
+        if sent is not None:
+            self._sent[sent] = result
+            if len(self._sent) > SENT_REMEMBERED:
+                self._sent.popitem(last=False)
+        return result
 
     def time_passed(self, seconds: float) -> None:
         """Tell connected clients that `seconds` went by on the sim's clock.
@@ -218,6 +238,8 @@ class SimTelegram:
                 or bool(box.possible_gaps)
                 or bool(box.getting_diff_for)
             )
+        for sender in self.lost:
+            busy = busy or any(not t.done() for t in sender.client._event_handler_tasks)
         return busy, gap
 
     async def settle(self, max_seconds: float = 30.0, quiet_rounds: int = 10) -> None:
@@ -234,3 +256,14 @@ class SimTelegram:
             busy, gap = self._busy()
             quiet = 0 if busy else quiet + 1
             await asyncio.sleep(0.01 if gap or self.inflight else 0)
+
+
+def _sent_key(sender: SimSender, name: str, request: Any) -> tuple[int | None, str, object] | None:
+    """What makes a request carrying a random_id (messages.sendMessage, forwardMessages...)
+    the same one sent again: Telegram answers a repeated random_id with the first answer."""
+    random_id = getattr(request, "random_id", None)
+    if isinstance(random_id, list):
+        random_id = tuple(random_id)
+    if random_id is None:
+        return None
+    return (sender.account_id, name, random_id)

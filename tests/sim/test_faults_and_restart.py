@@ -30,11 +30,49 @@ async def test_injected_error_then_recovery(world: World, client: TelegramClient
     assert world.sim.requests["GetParticipantRequest"] == 2
 
 
-async def test_dropped_connection_fails_one_request(world: World, client: TelegramClient) -> None:
+async def test_a_dropped_connection_is_resent_and_carried_out_twice(
+    world: World, client: TelegramClient
+) -> None:
     world.sim.faults.drop_connection()
-    with pytest.raises(ConnectionError):
+    request = functions.channels.GetParticipantRequest(world.group.entity, world.alice.entity)
+    result = await client(request)
+    assert isinstance(result.participant, types.ChannelParticipant), "the caller sees no error"
+    assert world.sim.requests["GetParticipantRequest"] == 2, "Telegram carried it out twice"
+    assert client.is_connected()
+
+
+async def test_a_message_resent_after_a_dropped_connection_is_posted_once(
+    world: World, client: TelegramClient
+) -> None:
+    world.sim.faults.drop_connection(times=2)
+    sent = await client.send_message(world.group.entity, "hello")
+    assert world.sim.requests["SendMessageRequest"] == 3
+    posted = [m for m in world.group.messages() if m.text == "hello"]
+    assert [m.id for m in posted] == [sent.id], "the same random_id: the message first sent"
+
+
+async def test_a_message_sent_again_on_purpose_is_a_new_message(
+    world: World, client: TelegramClient
+) -> None:
+    await client.send_message(world.group.entity, "twice")
+    await client.send_message(world.group.entity, "twice")
+    assert len([m for m in world.group.messages() if m.text == "twice"]) == 2
+
+
+async def test_a_lost_connection_fails_the_request_and_disconnects_the_client(
+    world: World, client: TelegramClient
+) -> None:
+    disconnected = client.disconnected
+    world.sim.faults.lose_connection()
+    with pytest.raises(ConnectionError, match="failed 5 time"):
         await client.get_participants(world.group.entity)
-    assert len(await client.get_participants(world.group.entity)) == 3
+    assert not client.is_connected()
+    with pytest.raises(ConnectionError):
+        await disconnected  # what run_until_disconnected() raises
+    with pytest.raises(ConnectionError):
+        await client.get_me()
+    await client.connect()
+    assert (await client.get_me()).id == world.bot.id, "connecting again works"
 
 
 async def test_latency_delays_answers(world: World, client: TelegramClient) -> None:
