@@ -117,13 +117,24 @@ class SimSender:
         if self.sim.faults.take_loss():
             self._give_up(future)
             return
+        copies = 1
         while self.sim.faults.take_drop():
-            self._carry_out(request)  # done by Telegram; the answer is lost with the connection
+            copies += 1
         try:
-            result = self._carry_out(request)
+            for copy in range(copies):
+                # Each copy but the last is done by Telegram and its answer lost with the
+                # connection; Telethon reconnects and sends the request again.
+                self.sim.resending = copy > 0
+                try:
+                    result = self._carry_out(request)
+                except Exception:
+                    if copy == copies - 1:
+                        raise
         except Exception as exc:  # an RPC error, or a sim bug or unmodelled request
             future.set_exception(exc)
             return
+        finally:
+            self.sim.resending = False
         self._store_own_updates(result)
         future.set_result(result)
 

@@ -60,6 +60,7 @@ class SimTelegram:
         self.callback_answers: list[CallbackQuery] = []
         self.inflight: set[asyncio.Task[None]] = set()
         self.lost: list[SimSender] = []  # see `lose`
+        self.resending = False  # a request is being carried out again (`faults.drop_connection`)
         self._auth: dict[bytes, int] = {}
         self._sent: OrderedDict[tuple[int | None, str, object], Any] = OrderedDict()
 

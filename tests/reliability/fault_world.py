@@ -75,7 +75,8 @@ class Watch:
             self.violations.append(f"the bot restricted the bot {who}")
         if restricted(before) and before is not None and before.kicked_by not in (None, bot):
             self.violations.append(f"the bot changed {who}'s restriction by {before.kicked_by}")
-        if muted(before) and muted(after):
+        if muted(before) and muted(after) and not self.stage.sim.resending:
+            # Telethon re-sending a mute after a dropped connection is one mute, done twice.
             self.violations.append(f"the bot muted {who} twice for one offence")
         if muted(before) and not muted(after):
             self.released_at[who] = change.at
