@@ -41,6 +41,7 @@ from gatekeeper.services.ports import (
     TooManyChats,
 )
 from gatekeeper.services.registry import Registry
+from gatekeeper.storage.errors import unreachable
 
 log = structlog.get_logger(__name__)
 
@@ -217,8 +218,13 @@ class JoinRequests:
             )
             return Outcome.LATER
         self._metrics.decision("join_approved")
-        await self._audit("join_approved", request)
-        await self.pending.forget(group_id, user_id)
+        try:
+            await self._audit("join_approved", request)
+            await self.pending.forget(group_id, user_id)
+        except Exception as error:  # they are in all the same: a row left is forgotten later
+            if not unreachable(error):
+                raise
+            log.warning("join_approval_not_saved", group_id=group_id, user_id=user_id)
         return Outcome.APPROVED
 
     async def _ask(

@@ -45,8 +45,9 @@ class PendingRequests:
     async def keep(self, request: JoinRequest, *, access_hash: int | None = None) -> None:
         self.remember_hash(request.user_id, access_hash)
         known = self._registry.access_hashes.get(request.user_id)
-        await self._registry.storage.join_requests.save(request, access_hash=known)
+        # Known first: with the database away, a press of its button still finds it this run.
         self._by_key[(request.chat_id, request.user_id)] = request
+        await self._registry.storage.join_requests.save(request, access_hash=known)
 
     async def forget(self, chat_id: ChatId, user_id: UserId) -> None:
         if self._by_key.pop((chat_id, user_id), None) is not None:

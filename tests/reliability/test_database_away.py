@@ -14,7 +14,7 @@ import structlog
 
 from gatekeeper.sim.stage import Stage
 from tests.reliability.fault_world import Watch
-from tests.reliability.servers import PrivatePostgres
+from tests.reliability.servers import PrivatePostgres, PrivateRedis
 from tests.scenarios.helpers import guarded, last_reply, notices_for, say
 from tests.scenarios.test_settings_panel import ask, button, rules
 
@@ -164,3 +164,64 @@ async def test_a_member_who_speaks_or_joins_while_the_database_is_away_is_muted_
     assert not stage.group.can_write(stage.alice) and not stage.group.can_write(dave)
     assert len(notices_for(stage.group, stage.bot, stage.alice)) == 1
     assert outage.escaped() == [] and outage.watch.violations == []
+
+
+async def test_a_requester_who_presses_while_the_database_is_away_is_let_in_and_told_so(
+    outage: Outage,
+) -> None:
+    stage = outage.stage
+    dave = stage.user("Dave")
+    dave.request_join(stage.group)
+    await stage.settle()
+    (asked,) = dave.private_messages_from(stage.bot)
+    dave.join(stage.news)
+    outage.postgres.stop()
+
+    query = await dave.press(asked)
+
+    assert query.answered and "approved" in (query.answer_text or "")
+    assert stage.group.is_member(dave) and stage.group.can_write(dave)
+    outage.postgres.start()
+    await stage.pass_time(31)
+    assert outage.escaped() == [] and outage.watch.violations == []
+
+
+async def test_an_admin_who_takes_over_a_mute_while_the_database_is_away_keeps_it(
+    outage: Outage,
+) -> None:
+    stage = outage.stage
+    outage.postgres.stop()
+
+    stage.carol.restrict(stage.group, stage.bob, send_messages=True, send_media=True)
+    await stage.settle()
+    outage.postgres.start()
+    await stage.pass_time(31)
+    stage.bob.join(stage.news)
+    await stage.settle()
+    await stage.pass_time(31)
+
+    assert not stage.group.can_write(stage.bob), "Carol's restriction stands"
+    assert outage.escaped() == [] and "participant" in outage.away()
+
+
+async def test_redis_away_changes_no_answer(
+    fault_database: str, private_redis: PrivateRedis, tmp_path: Path
+) -> None:
+    stage = Stage(fault_database, session=tmp_path / "bot.session", redis_url=private_redis.url)
+    try:
+        with structlog.testing.capture_logs() as logs:
+            await guarded(stage, [stage.alice, stage.bob])
+            private_redis.stop()
+            await say(stage, stage.bob, stage.group, "hello")
+            await say(stage, stage.carol, stage.group, "/verify")
+            assert "My database" not in last_reply(stage.group, stage.bot)
+            query = await stage.bob.press(notices_for(stage.group, stage.bot, stage.bob)[-1])
+            assert query.answered and "Not yet" in (query.answer_text or "")
+            stage.bob.join(stage.news)
+            await stage.settle()
+            assert stage.group.can_write(stage.bob)
+            private_redis.start()
+            await stage.pass_time(31)
+    finally:
+        await stage.stop()
+    assert [e["event"] for e in logs if e["event"] in (*ESCAPED, "database_away")] == []
