@@ -25,8 +25,8 @@ from gatekeeper.app import App
 from gatekeeper.sim import SimUser
 from gatekeeper.sim.errors import SimRefused
 from gatekeeper.sim.stage import Stage
-from gatekeeper.sim.world import CallbackQuery
 from tests.reliability.fault_world import Watch, tally
+from tests.reliability.press_watch import PressWatch
 from tests.reliability.servers import PrivatePostgres, PrivateRedis
 from tests.reliability.warmup_watch import WarmupWatch
 from tests.scenarios.helpers import notices_for, protect
@@ -97,7 +97,7 @@ class Run:
         self.faults: Counter[str] = Counter()
         self.hand_restricted: set[int] = set()
         self.met: set[int] = set()  # members the bot saw join or speak
-        self.presses: list[CallbackQuery] = []
+        self.presses = PressWatch(stage)
         self.linked = seed % 3 == 0  # the group is @news's discussion group
         self.kept: list[int] = []  # the group's messages from the group itself or @news
         self.watch = Watch(stage)
@@ -123,6 +123,7 @@ class Run:
             await s.settle(patience=PATIENCE)
         self.watch.install()
         self.warmups.install()
+        self.presses.install()
         # Warm-ups from now on: the restart warms the group up, as for a group never warmed.
         s.overrides.update(WARMUPS)
         await s.restart()
@@ -164,7 +165,7 @@ class Run:
             elif kind == "press" and who is not None:
                 notices = notices_for(s.group, s.bot, who)
                 if notices:
-                    self.presses.append(who.press_nowait(notices[-1]))
+                    self.presses.pressed(who.press_nowait(notices[-1]))
             elif kind == "command":
                 s.carol.send(s.group, "/status")
             elif kind == "verify":
@@ -184,6 +185,8 @@ class Run:
                     s.group.promote(self.dave, by=s.carol, ban_users=True, delete_messages=True)
             elif kind == "admin_speaks":
                 speaker = self.dave if s.group.state.role(self.dave.id).is_admin else s.carol
+                # Judged when the bot sees it: by then Dave may be an admin no more.
+                self.warmups.causes.add(speaker.id)
                 speaker.send(s.group, "an admin speaks")
             else:
                 return "nothing"
@@ -250,7 +253,7 @@ class Run:
         return False
 
     async def kill(self, kind: str) -> None:
-        self.presses = [q for q in self.presses if q.answered]  # died with the bot
+        self.presses.bot_killed()
         self.faults["start_failed"] += await crash(self.stage, self.postgres)
         self.faults[kind] += 1
 
@@ -305,9 +308,7 @@ class Run:
         gone = [m for m in self.kept if s.group.message(m) is None]
         if gone:
             self.watch.violations.append(f"posts of an anonymous admin or @news gone: {gone}")
-        unanswered = sum(not q.answered for q in self.presses)
-        if unanswered:
-            self.watch.violations.append(f"{unanswered} button presses never answered")
+        self.presses.check_end(self.watch.violations)
 
 
 DEFAULT_SEEDS, DEFAULT_STEPS = 3, 40  # part of every test run, a minute or so on 2 cores
@@ -348,6 +349,8 @@ async def test_a_seeded_run_keeps_every_promise(
     print(
         f"\nseed {seed}: {steps} steps; actions: {tally(run.actions)}; "
         f"faults: {tally(run.faults)}; bot mutes {run.watch.mutes()}; {run.warmups.figures()}; "
+        f"presses {len(run.presses.presses)} judged, {run.presses.expired_in_wait} expired "
+        "in a flood wait; "
         f"violations: {len(run.watch.violations)}"
     )
     for violation in run.watch.violations:
