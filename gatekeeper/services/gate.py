@@ -144,8 +144,6 @@ class Gate:
         await self._membership.record(change.channel_id, change.user_id, change.is_member)
         if not (change.left or change.joined):
             return
-        # The update says "joined": that needs no second word from Telegram.
-        joined = (change.channel_id,) if change.joined else ()
         for rules in self._registry.groups_requiring(change.channel_id):
             group_id = rules.group_id
             if not rules.acting:
@@ -158,7 +156,9 @@ class Gate:
                     pass
                 if self._registry.restriction(group_id, change.user_id) is None:
                     continue
-            await self._postponing([Recheck(group_id, change.user_id, joined, fresh=True)])
+            # Asked afresh, never taken from the update: one caught up after a restart may be
+            # long past, and the member may have left again since (an update still to come).
+            await self._postponing([Recheck(group_id, change.user_id, fresh=True)])
 
     async def owe(self, pairs: list[tuple[ChatId, UserId]], *, joined: bool) -> None:
         """Members (chat, user) an update was about when it met the database away: each is

@@ -14,9 +14,10 @@ async def muted_pair(stage: Stage) -> None:
     assert not stage.group.can_write(stage.alice) and not stage.group.can_write(stage.bob)
 
 
-async def test_joining_the_channel_releases_without_asking_telegram_about_the_channel(
+async def test_joining_the_channel_releases_after_one_look_at_the_channel(
     stage: Stage,
 ) -> None:
+    """The update may be one caught up long after (test_catch_up.py): the channel is asked."""
     await guarded(stage)
     await say(stage, stage.alice, stage.group, "hi")
     asked = stage.sim.requests["GetParticipantRequest"]
@@ -25,7 +26,7 @@ async def test_joining_the_channel_releases_without_asking_telegram_about_the_ch
     await stage.settle()
 
     assert stage.group.can_write(stage.alice)
-    assert stage.sim.requests["GetParticipantRequest"] - asked == 1, "only her rights in the group"
+    assert stage.sim.requests["GetParticipantRequest"] - asked == 2, "@news, her rights here"
 
 
 async def test_a_flood_wait_on_the_release_after_a_join_postpones_it(stage: Stage) -> None:
