@@ -98,8 +98,23 @@ class Messages(Calls):
         """Answer a button press, within Telegram's 200 characters (longer is MESSAGE_TOO_LONG);
         a press answered too late (or twice), or whose answer Telegram refuses, is only logged."""
         text = clip(text, CALLBACK_ANSWER_MAX)
+        request = functions.messages.SetBotCallbackAnswerRequest(
+            query_id=event.id, cache_time=0, alert=alert, message=text
+        )
+        tries = 0
+
+        async def attempt() -> Any:
+            # Telethon marks the event answered before it sends (so that `event.edit` does not
+            # answer it again), and then sends nothing more: a retry (after a short flood wait,
+            # a dropped line) sends the request itself.
+            nonlocal tries
+            tries += 1
+            if tries == 1:
+                return await event.answer(text, alert=alert)
+            return await self.client(request)
+
         try:
-            await self._call("SetBotCallbackAnswer", lambda: event.answer(text, alert=alert))
+            await self._call("SetBotCallbackAnswer", attempt)
         except errors.QueryIdInvalidError:
             log.info("answer_too_late", user_id=getattr(event, "sender_id", None))
         except (FloodWaited, errors.RPCError) as error:  # a press expires within seconds:
