@@ -24,9 +24,15 @@ class LinkCall(StrEnum):
     HEAL = "heal"  # the bot can check it again
 
 
-def muted_call(standing: Standing | None, bot_id: int) -> MutedCall:
-    """``standing`` None: Telegram knows nothing of the member any more."""
-    if standing is None or not standing.is_member or standing.is_admin:
+def muted_call(
+    standing: Standing | None, bot_id: int, *, discussion_group: bool = False
+) -> MutedCall:
+    """``standing`` None: Telegram knows nothing of the member any more. In a channel's
+    discussion group a mute binds non-members too (they comment on its posts): one who is no
+    member, or left, is still the bot's to keep, as `judge_mute` imposed it."""
+    if standing is None or standing.is_admin:
+        return MutedCall.FORGET
+    if not (standing.is_member or discussion_group):
         return MutedCall.FORGET
     return MutedCall.RECHECK if may_lift(standing, bot_id) else MutedCall.FORGET
 

@@ -162,7 +162,11 @@ class Reconciler:
             done[f"muted_{call.value}"] += 1
 
     async def _one_muted(self, group_id: ChatId, user_id: int) -> MutedCall:
-        call = muted_call(await self._standing(group_id, user_id), self.bot_id)
+        call = muted_call(
+            await self._standing(group_id, user_id),
+            self.bot_id,
+            discussion_group=self._enforcer.in_discussion_group(group_id),
+        )
         if call is MutedCall.FORGET:
             await self._enforcer.release(group_id, user_id)  # lifts only what is still ours
             return call

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gatekeeper.sim import Role, SimRefused
+from gatekeeper.sim import Role, SimMessage, SimRefused, SimUser
 from gatekeeper.sim.stage import Stage
 from tests.scenarios.helpers import guarded, last_reply, notices_for, protect, say
 
@@ -38,13 +38,19 @@ async def test_a_commenter_who_is_not_a_member_is_muted_and_told_under_the_post(
     assert refused.value.reason == "CHAT_WRITE_FORBIDDEN"
 
 
-async def test_a_muted_commenter_who_subscribes_may_comment_again(stage: Stage) -> None:
+async def muted_commenter(stage: Stage) -> tuple[SimUser, SimMessage]:
+    """Gina, no member, commented on @news's post and was muted; she and the post."""
     await discussion(stage)
     guest = stage.user("Gina")
     post = stage.news.post("Big news today")
     await stage.settle()
     guest.comment(post, "first!")
     await stage.settle()
+    return guest, post
+
+
+async def test_a_muted_commenter_who_subscribes_may_comment_again(stage: Stage) -> None:
+    guest, post = await muted_commenter(stage)
 
     guest.join(stage.news)
     await stage.settle()
@@ -95,3 +101,14 @@ async def test_commenters_told_later_are_told_under_the_post_too(stage: Stage) -
     forward = next(m for m in stage.group.messages() if m.fwd_from_msg_id == post.id)
     later = [m for m in stage.group.messages() if "Guest" in m.text and m.reply_to == forward.id]
     assert all(any(f"\u2068{g.first_name}\u2069" in m.text for m in later) for g in untold)
+
+
+async def test_a_muted_commenter_stays_muted_across_a_restart(stage: Stage) -> None:
+    """Gina is no member: her mute is the rule of a discussion group, not a member gone."""
+    guest, _ = await muted_commenter(stage)
+    [notice] = notices_for(stage.group, stage.bot, guest)
+
+    await stage.restart()  # the start's reconciliation looks at everyone on record as muted
+
+    assert stage.group.role(guest) is Role.RESTRICTED_LEFT
+    assert notices_for(stage.group, stage.bot, guest) == [notice]

@@ -33,6 +33,23 @@ def test_what_happens_to_a_member_on_record_as_muted(
 
 
 @pytest.mark.parametrize(
+    ("standing", "call"),
+    [
+        (Standing(False, rights=MUTED, restricted_by=BOT), MutedCall.RECHECK),  # a commenter
+        (Standing(True, rights=MUTED, restricted_by=BOT), MutedCall.RECHECK),
+        (NOT_MEMBER, MutedCall.FORGET),  # someone lifted it by hand
+        (Standing(False, rights=MUTED, restricted_by=7), MutedCall.FORGET),  # an admin's now
+        (Standing(False, rights=BANNED, restricted_by=BOT), MutedCall.FORGET),  # banned
+        (None, MutedCall.FORGET),
+    ],
+)
+def test_in_a_discussion_group_a_mute_binds_those_who_are_no_members(
+    standing: Standing | None, call: MutedCall
+) -> None:
+    assert muted_call(standing, BOT, discussion_group=True) is call
+
+
+@pytest.mark.parametrize(
     ("standing", "healthy", "call"),
     [
         (Standing(True, True), True, LinkCall.KEEP),
