@@ -19,6 +19,11 @@ from gatekeeper.telegram.rpc_errors import BROKEN_LINK_ERRORS, explain
 log = structlog.get_logger(__name__)
 
 
+# A press can be answered for about 15 s (then QUERY_ID_INVALID, "query is too old"): a flood
+# wait on the answer this short is slept, within that life; a longer one drops the answer.
+ANSWER_PATIENCE = 10.0
+
+
 class Messages(Calls):
     async def delete(self, chat_id: int, message_ids: Sequence[int]) -> None:
         if not message_ids:
@@ -114,7 +119,7 @@ class Messages(Calls):
             return await self.client(request)
 
         try:
-            await self._call("SetBotCallbackAnswer", attempt)
+            await self.pacer.run("SetBotCallbackAnswer", attempt, patience=ANSWER_PATIENCE)
         except errors.QueryIdInvalidError:
             log.info("answer_too_late", user_id=getattr(event, "sender_id", None))
         except (FloodWaited, errors.RPCError) as error:  # a press expires within seconds:

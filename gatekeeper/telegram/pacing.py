@@ -139,16 +139,21 @@ class Pacer:
             self._queue.remove(entry)
             heapq.heapify(self._queue)
 
-    async def _honour_flood_wait(self, method: str) -> None:
+    async def _honour_flood_wait(self, method: str, patience: float | None = None) -> None:
         wait = self.blocked_for(method)
-        if wait > self._max_flood_sleep:
+        if wait > (self._max_flood_sleep if patience is None else patience):
             raise FloodWaited(method, math.ceil(wait))
         if wait > 0:
             await self._sleep(wait)
             self._blocked_until.pop(method, None)
 
     async def run(
-        self, method: str, call: Callable[[], Awaitable[T]], *, cached: bool = False
+        self,
+        method: str,
+        call: Callable[[], Awaitable[T]],
+        *,
+        cached: bool = False,
+        patience: float | None = None,
     ) -> T:
         """Run one request: within the budget, after any flood wait, retrying transient
         failures with backoff. Long flood waits raise FloodWaited, and transient failures
@@ -157,11 +162,13 @@ class Pacer:
         `cached`: a call Telethon mostly answers from its own cache (an entity look-up): flood
         waits are honoured and learnt as for any call, but it spends no budget and a success
         is not counted as a request.
+
+        `patience`: the longest flood wait slept rather than raised (the pacer's own otherwise).
         """
         level = current_priority()
         failures = 0
         for _attempt in range(self._attempts + 1):
-            await self._honour_flood_wait(method)
+            await self._honour_flood_wait(method, patience)
             if not cached:
                 await self._acquire(level)
                 self.sent += 1
