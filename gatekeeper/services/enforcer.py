@@ -78,7 +78,8 @@ class Enforcer(Mutes):
 
     async def _failed(self, action: Action, error: Exception, name: str | None) -> None:
         """A release that failed is tried again later, as the button's answer promises; a mute
-        too, unless Telegram said the chat or the member is out of the bot's reach."""
+        too, unless Telegram said the chat or the member is out of the bot's reach; and a
+        grace that could not be kept (the database away), lest the newcomer lose it."""
         reason = str(error) or type(error).__name__
         log.warning("action_failed", action=repr(action), reason=reason)
         self._metrics.decision("failed")
@@ -86,7 +87,9 @@ class Enforcer(Mutes):
             await self.postpone(
                 (Recheck(action.group_id, action.user_id),), RETRY_AFTER_FAILURE, name
             )
-        elif isinstance(action, Mute) and not isinstance(error, ChatUnreachable | UserUnreachable):
+        elif isinstance(action, StartGrace) or (
+            isinstance(action, Mute) and not isinstance(error, ChatUnreachable | UserUnreachable)
+        ):
             await self.postpone((action,), RETRY_AFTER_FAILURE, name)
 
     async def _postpone_on_flood(

@@ -20,7 +20,7 @@ from gatekeeper.telegram.slots import Slots
 
 log = structlog.get_logger(__name__)
 
-JOINING = frozenset({"join", "participant"})  # updates that may tell of someone joining
+JOINING = frozenset({"join", "participant", "join_handled"})  # may tell of a joining
 
 
 def never(event: Any) -> bool:

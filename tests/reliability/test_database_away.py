@@ -225,3 +225,22 @@ async def test_redis_away_changes_no_answer(
     finally:
         await stage.stop()
     assert [e["event"] for e in logs if e["event"] in (*ESCAPED, "database_away")] == []
+
+
+async def test_a_newcomer_who_joins_while_the_database_is_away_still_gets_the_grace(
+    outage: Outage,
+) -> None:
+    stage = outage.stage
+    await say(stage, stage.carol, stage.group, "/settings grace 1h")
+    dave = stage.user("Dave")
+    outage.postgres.stop()
+
+    dave.join(stage.group)
+    await stage.settle()
+    outage.postgres.start()
+    await stage.pass_time(31)
+    await stage.pass_time(31)
+    await say(stage, dave, stage.group, "hello, I am new")
+
+    assert stage.group.can_write(dave), "within the grace the group grants newcomers"
+    assert outage.escaped() == [] and outage.watch.violations == []
